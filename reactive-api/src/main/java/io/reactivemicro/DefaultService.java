@@ -1,0 +1,182 @@
+package io.reactivemicro;
+
+import io.reactivemicro.client.Client;
+import io.reactivemicro.registry.Node;
+import io.reactivemicro.registry.Registry;
+import io.reactivemicro.registry.ServiceInfo;
+import io.reactivemicro.server.Server;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/** The default service: server, client, registration and graceful stop. */
+final class DefaultService implements Service {
+
+  private static final Logger LOG = Loggers.getLogger(DefaultService.class);
+
+  private final String name;
+  private final String version;
+  private final Map<String, String> metadata;
+  private final String nodeId;
+  private final Registry registry;
+  private final Duration registerTtl;
+  private final Duration registerInterval;
+  private final Duration drainTimeout;
+  private final Server server;
+  private final Client client;
+  private volatile @Nullable Node node;
+  private volatile @Nullable Disposable renewal;
+
+  DefaultService(Builder builder) {
+    this.name = builder.name;
+    this.version = builder.version;
+    this.metadata = Map.copyOf(builder.metadata);
+    this.nodeId = name + "-" + UUID.randomUUID();
+    this.registry = builder.registry;
+    this.registerTtl = builder.registerTtl;
+    this.registerInterval = builder.registerInterval;
+    this.drainTimeout = builder.drainTimeout;
+    this.server = Server.builder(name).address(builder.address).handlers(builder.handlers)
+        .interceptors(builder.serverInterceptors).codecs(builder.codecs)
+        .transportOptions(builder.transportOptions).build();
+    this.client = Client.builder().registry(registry).codecs(builder.codecs)
+        .transportOptions(builder.transportOptions).interceptors(builder.clientInterceptors).id(name).build();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String version() {
+    return version;
+  }
+
+  @Override
+  public Server server() {
+    return server;
+  }
+
+  @Override
+  public Client client() {
+    return client;
+  }
+
+  @Override
+  public Registry registry() {
+    return registry;
+  }
+
+  @Override
+  public ServiceInfo info() {
+    Node current = node;
+    return new ServiceInfo(name, version, metadata, server.router().describe(),
+        current == null ? List.of() : List.of(current));
+  }
+
+  @Override
+  public Mono<Void> start() {
+    return server.start()
+        .then(Mono.fromCallable(() -> advertised(server.address())).subscribeOn(Schedulers.boundedElastic()))
+        .flatMap(address -> {
+          node = new Node(nodeId, address, Map.of("transport", "rsocket", "protocols", "rsocket,http,websocket"));
+          return registry.register(info(), registerTtl);
+        })
+        .doOnSuccess(v -> {
+          renewal = Flux.interval(registerInterval, registerInterval)
+              .concatMap(tick -> registry.register(info(), registerTtl)
+                  .onErrorResume(e -> {
+                    LOG.warn("service {}: re-registering failed, will try again: {}", name, e.toString());
+                    return Mono.empty();
+                  }))
+              .subscribe();
+          LOG.info("service {} {} registered as {} at {}", name, version, nodeId, info().nodes());
+        });
+  }
+
+  @Override
+  public Mono<Void> stop() {
+    return Mono.defer(() -> {
+      Disposable renewing = renewal;
+      if (renewing != null) {
+        renewing.dispose();
+      }
+      Mono<Void> deregister = node == null ? Mono.empty()
+          : registry.deregister(info()).onErrorResume(e -> {
+            LOG.warn("service {}: deregistering failed: {}", name, e.toString());
+            return Mono.empty();
+          });
+      return deregister
+          .then(server.stop(drainTimeout))
+          .doFinally(s -> {
+            client.dispose();
+            node = null;
+            LOG.info("service {} stopped", name);
+          });
+    });
+  }
+
+  @Override
+  public void run() {
+    if (Schedulers.isInNonBlockingThread()) {
+      throw new IllegalStateException("Service.run() blocks; call it from main, or use start() and stop()");
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      try {
+        stop().toFuture().get();
+      } catch (Exception e) {
+        LOG.warn("service {}: stopping failed", name, e);
+      } finally {
+        stopped.countDown();
+      }
+    }, name + "-shutdown");
+    start().toFuture().join();
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Returns the address to register: a wildcard host becomes this machine's address. */
+  static String advertised(String bound) throws SocketException {
+    int colon = bound.lastIndexOf(':');
+    String host = bound.substring(0, colon);
+    String port = bound.substring(colon + 1);
+    if (!host.isEmpty() && !host.equals("0.0.0.0") && !host.equals("::") && !host.equals("[::]")) {
+      return bound;
+    }
+    return hostAddress() + ":" + port;
+  }
+
+  private static String hostAddress() throws SocketException {
+    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      if (!nic.isUp() || nic.isLoopback()) {
+        continue;
+      }
+      for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+        if (address instanceof Inet4Address && address.isSiteLocalAddress()) {
+          return address.getHostAddress();
+        }
+      }
+    }
+    return "127.0.0.1";
+  }
+}

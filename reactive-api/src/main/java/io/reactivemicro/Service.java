@@ -1,0 +1,188 @@
+package io.reactivemicro;
+
+import io.reactivemicro.client.Client;
+import io.reactivemicro.client.ClientInterceptor;
+import io.reactivemicro.codec.Codecs;
+import io.reactivemicro.registry.Registry;
+import io.reactivemicro.registry.ServiceInfo;
+import io.reactivemicro.server.Server;
+import io.reactivemicro.server.ServerInterceptor;
+import io.reactivemicro.transport.TransportOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import reactor.core.publisher.Mono;
+
+/**
+ * A microservice: a name, a version, metadata, handlers served on an address, registered in a registry
+ * while it runs, and a client for calling other services.
+ *
+ * <pre>{@code
+ * public static void main(String[] args) {
+ *   Service.builder("helloworld")
+ *       .address(":8080")
+ *       .handler(new Helloworld())
+ *       .build()
+ *       .run();
+ * }
+ * }</pre>
+ */
+public interface Service {
+
+  /**
+   * Returns a builder.
+   *
+   * @param name the service name, such as {@code helloworld}
+   * @return a builder
+   */
+  static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /** Returns the service name. */
+  String name();
+
+  /** Returns the service version. */
+  String version();
+
+  /** Returns the server. */
+  Server server();
+
+  /** Returns the client, which shares the service's registry and codecs. */
+  Client client();
+
+  /** Returns the registry the service registers in. */
+  Registry registry();
+
+  /** Returns what the service registers: its endpoints and, once started, its node. */
+  ServiceInfo info();
+
+  /**
+   * Starts the server and registers the service, then keeps re-registering it before its TTL runs out.
+   *
+   * @return a {@code Mono} that completes once the service is registered and serving
+   */
+  Mono<Void> start();
+
+  /**
+   * Stops gracefully: deregisters, stops accepting connections, lets calls in flight finish within the
+   * drain timeout, closes connections and the client.
+   *
+   * @return a {@code Mono} that completes once stopped
+   */
+  Mono<Void> stop();
+
+  /**
+   * Starts the service and blocks the calling thread until the JVM is asked to stop (SIGINT, SIGTERM),
+   * then stops gracefully. Meant for {@code main} methods.
+   *
+   * @throws IllegalStateException when called on a non-blocking thread
+   */
+  void run();
+
+  /** Builds the default {@link Service}. */
+  final class Builder {
+    final String name;
+    String version = "latest";
+    final Map<String, String> metadata = new LinkedHashMap<>();
+    String address = ":0";
+    final List<Object> handlers = new ArrayList<>();
+    final List<ServerInterceptor> serverInterceptors = new ArrayList<>();
+    final List<ClientInterceptor> clientInterceptors = new ArrayList<>();
+    Registry registry = Registry.defaultRegistry();
+    Duration registerTtl = Duration.ofSeconds(30);
+    Duration registerInterval = Duration.ofSeconds(10);
+    Duration drainTimeout = Duration.ofSeconds(10);
+    Codecs codecs = Codecs.defaults();
+    TransportOptions transportOptions = TransportOptions.defaults();
+
+    Builder(String name) {
+      if (Objects.requireNonNull(name, "name").isBlank()) {
+        throw new IllegalArgumentException("a service needs a name");
+      }
+      this.name = name;
+    }
+
+    /** Sets the version; {@code latest} by default. */
+    public Builder version(String version) {
+      this.version = Objects.requireNonNull(version, "version");
+      return this;
+    }
+
+    /** Adds a metadata entry, registered with the service. */
+    public Builder metadata(String key, String value) {
+      metadata.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** Sets the address: {@code host:port}, {@code :port} for every interface; {@code :0}, any free port, by default. */
+    public Builder address(String address) {
+      this.address = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** Adds a handler: each of its public methods returning {@code Mono} or {@code Flux} becomes an endpoint. */
+    public Builder handler(Object handler) {
+      handlers.add(Objects.requireNonNull(handler, "handler"));
+      return this;
+    }
+
+    /** Adds a server interceptor; the first added is the outermost. */
+    public Builder serverInterceptor(ServerInterceptor interceptor) {
+      serverInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /** Adds a client interceptor, for the service's own outgoing calls; the first added is the outermost. */
+    public Builder clientInterceptor(ClientInterceptor interceptor) {
+      clientInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /** Sets the registry; the JVM-wide memory registry by default. */
+    public Builder registry(Registry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** Sets how long a registration lasts (30 s by default) and how often it is renewed (10 s by default). */
+    public Builder registerTtl(Duration ttl, Duration interval) {
+      if (interval.compareTo(ttl) >= 0) {
+        throw new IllegalArgumentException("the register interval must be shorter than the TTL");
+      }
+      this.registerTtl = ttl;
+      this.registerInterval = interval;
+      return this;
+    }
+
+    /** Sets how long a graceful stop waits for calls in flight; 10 s by default. */
+    public Builder drainTimeout(Duration timeout) {
+      this.drainTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** Sets the codecs of the server and client; {@link Codecs#defaults()} by default. */
+    public Builder codecs(Codecs codecs) {
+      this.codecs = Objects.requireNonNull(codecs, "codecs");
+      return this;
+    }
+
+    /** Sets the transport options of the server and client. */
+    public Builder transportOptions(TransportOptions options) {
+      this.transportOptions = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /**
+     * Builds the service, reflecting on the handlers once.
+     *
+     * @return the service, not yet started
+     */
+    public Service build() {
+      return new DefaultService(this);
+    }
+  }
+}

@@ -1,0 +1,158 @@
+package io.reactivemicro.client;
+
+import io.reactivemicro.metadata.Metadata;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Per-call options, immutable: each {@code with} method returns a copy. What a call leaves unset comes
+ * from the client's defaults ({@link Client.Builder#defaults(CallOptions)}).
+ *
+ * <pre>{@code
+ * CallOptions options = CallOptions.of()
+ *     .timeout(Duration.ofMillis(500))
+ *     .metadata("X-Tenant", "acme")
+ *     .idempotent(true)
+ *     .retries(3);
+ * }</pre>
+ */
+public final class CallOptions {
+
+  private static final CallOptions NONE = new CallOptions(null, null, Metadata.empty(), null, null, null, null);
+
+  private final @Nullable Duration timeout;
+  private final @Nullable String contentType;
+  private final Metadata metadata;
+  private final @Nullable Integer retries;
+  private final @Nullable Boolean idempotent;
+  private final @Nullable String address;
+  private final @Nullable Duration backoff;
+
+  private CallOptions(@Nullable Duration timeout, @Nullable String contentType, Metadata metadata,
+      @Nullable Integer retries, @Nullable Boolean idempotent, @Nullable String address, @Nullable Duration backoff) {
+    this.timeout = timeout;
+    this.contentType = contentType;
+    this.metadata = metadata;
+    this.retries = retries;
+    this.idempotent = idempotent;
+    this.address = address;
+    this.backoff = backoff;
+  }
+
+  /** Returns options with nothing set. */
+  public static CallOptions of() {
+    return NONE;
+  }
+
+  /**
+   * Returns these options with a timeout for request-response and fire-and-forget calls, per attempt.
+   * Streams and channels have no timeout; bound them with Reactor operators.
+   */
+  public CallOptions timeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff);
+  }
+
+  /** Returns these options with the content type to encode the request and decode the response in. */
+  public CallOptions contentType(String contentType) {
+    Objects.requireNonNull(contentType, "contentType");
+    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff);
+  }
+
+  /** Returns these options with one more header, sent on top of the metadata in the caller's context. */
+  public CallOptions metadata(String key, String value) {
+    return new CallOptions(timeout, contentType, metadata.with(key, value), retries, idempotent, address, backoff);
+  }
+
+  /** Returns these options with more headers. */
+  public CallOptions metadata(Metadata more) {
+    return new CallOptions(timeout, contentType, metadata.merge(more), retries, idempotent, address, backoff);
+  }
+
+  /**
+   * Returns these options with how many times a failed call to an idempotent endpoint is retried on
+   * another node. Calls to endpoints not marked idempotent are never retried once sent.
+   */
+  public CallOptions retries(int retries) {
+    if (retries < 0) {
+      throw new IllegalArgumentException("retries must not be negative");
+    }
+    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff);
+  }
+
+  /** Returns these options saying whether the endpoint may run twice, which allows retries. */
+  public CallOptions idempotent(boolean idempotent) {
+    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff);
+  }
+
+  /** Returns these options sending the call to a fixed {@code host:port} rather than selecting a node. */
+  public CallOptions address(String address) {
+    Objects.requireNonNull(address, "address");
+    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff);
+  }
+
+  /** Returns these options with the pause before the first retry; it doubles with each retry after. */
+  public CallOptions backoff(Duration backoff) {
+    Objects.requireNonNull(backoff, "backoff");
+    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff);
+  }
+
+  /** Returns the timeout, or {@code null} when unset. */
+  public @Nullable Duration timeout() {
+    return timeout;
+  }
+
+  /** Returns the content type, or {@code null} when unset. */
+  public @Nullable String contentType() {
+    return contentType;
+  }
+
+  /** Returns the headers added by these options. */
+  public Metadata metadata() {
+    return metadata;
+  }
+
+  /** Returns the number of retries, or {@code null} when unset. */
+  public @Nullable Integer retries() {
+    return retries;
+  }
+
+  /** Returns whether the endpoint is idempotent, or {@code null} when unset. */
+  public @Nullable Boolean idempotent() {
+    return idempotent;
+  }
+
+  /** Returns the fixed address, or {@code null} when the node is selected. */
+  public @Nullable String address() {
+    return address;
+  }
+
+  /** Returns the retry back-off, or {@code null} when unset. */
+  public @Nullable Duration backoff() {
+    return backoff;
+  }
+
+  /**
+   * Returns these options with what they leave unset taken from {@code defaults}.
+   *
+   * @param defaults the fallback
+   * @return the merged options
+   */
+  public CallOptions orElse(CallOptions defaults) {
+    return new CallOptions(
+        timeout != null ? timeout : defaults.timeout,
+        contentType != null ? contentType : defaults.contentType,
+        defaults.metadata.merge(metadata),
+        retries != null ? retries : defaults.retries,
+        idempotent != null ? idempotent : defaults.idempotent,
+        address != null ? address : defaults.address,
+        backoff != null ? backoff : defaults.backoff);
+  }
+
+  @Override
+  public String toString() {
+    return "CallOptions{timeout=" + timeout + ", contentType=" + contentType + ", metadata=" + metadata
+        + ", retries=" + retries + ", idempotent=" + idempotent + ", address=" + address + ", backoff=" + backoff + '}';
+  }
+}

@@ -1,0 +1,214 @@
+package io.reactivemicro.client;
+
+import io.reactivemicro.codec.Codecs;
+import io.reactivemicro.registry.Registry;
+import io.reactivemicro.selector.Selector;
+import io.reactivemicro.transport.ClientTransport;
+import io.reactivemicro.transport.TransportOptions;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Calls services: request-response, request-stream, channel and fire-and-forget, by service name
+ * through the registry and a selector, or to a fixed address; and typed proxies from Java interfaces.
+ *
+ * <p>Nothing happens until the returned publisher is subscribed. The headers in the subscriber's
+ * {@code Context} ({@link io.reactivemicro.metadata.Metadata}) are sent with the call. A node that cannot
+ * be reached is skipped for another before anything is sent; a call that was sent is retried only when
+ * the endpoint is idempotent. Errors arrive as {@link io.reactivemicro.errors.MicroException}.
+ *
+ * <pre>{@code
+ * Client client = Client.builder().build();
+ * Mono<Reply> reply = client.call("helloworld", "Helloworld.Greeting", new Request("alice"), Reply.class);
+ *
+ * Greeter greeter = client.proxy(Greeter.class, "helloworld");
+ * greeter.greeting(new Request("bob")).subscribe(r -> System.out.println(r.message()));
+ * }</pre>
+ */
+public interface Client extends Disposable {
+
+  /** Returns a builder; every setting has a default. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Calls a request-response endpoint.
+   *
+   * @param service the service name
+   * @param endpoint the endpoint, such as {@code Helloworld.Greeting}
+   * @param request the request, or {@code null} for an endpoint that takes none
+   * @param responseType the type of the response
+   * @param options per-call options
+   * @param <T> the response type
+   * @return a {@code Mono} of the response, empty when the endpoint returns none
+   */
+  <T> Mono<T> call(String service, String endpoint, @Nullable Object request, Type responseType, CallOptions options);
+
+  /** Calls a request-response endpoint with default options. */
+  default <T> Mono<T> call(String service, String endpoint, @Nullable Object request, Class<T> responseType) {
+    return call(service, endpoint, request, responseType, CallOptions.of());
+  }
+
+  /**
+   * Calls a request-stream endpoint.
+   *
+   * @param service the service name
+   * @param endpoint the endpoint
+   * @param request the request
+   * @param responseType the type of each response
+   * @param options per-call options
+   * @param <T> the response type
+   * @return a {@code Flux} of responses whose demand reaches the handler; cancelling it cancels the stream
+   */
+  <T> Flux<T> stream(String service, String endpoint, @Nullable Object request, Type responseType, CallOptions options);
+
+  /** Calls a request-stream endpoint with default options. */
+  default <T> Flux<T> stream(String service, String endpoint, @Nullable Object request, Class<T> responseType) {
+    return stream(service, endpoint, request, responseType, CallOptions.of());
+  }
+
+  /**
+   * Opens a channel: requests flow to the endpoint as it asks for them, responses flow back. A
+   * {@code requests} publisher that completes empty opens no channel, and the result completes empty.
+   *
+   * @param service the service name
+   * @param endpoint the endpoint
+   * @param requests the requests
+   * @param responseType the type of each response
+   * @param options per-call options
+   * @param <T> the response type
+   * @return a {@code Flux} of responses
+   */
+  <T> Flux<T> channel(String service, String endpoint, Publisher<?> requests, Type responseType, CallOptions options);
+
+  /** Opens a channel with default options. */
+  default <T> Flux<T> channel(String service, String endpoint, Publisher<?> requests, Class<T> responseType) {
+    return channel(service, endpoint, requests, responseType, CallOptions.of());
+  }
+
+  /**
+   * Sends a request and expects no response.
+   *
+   * @param service the service name
+   * @param endpoint the endpoint
+   * @param request the request
+   * @param options per-call options
+   * @return a {@code Mono} that completes once the request is sent
+   */
+  Mono<Void> fireAndForget(String service, String endpoint, @Nullable Object request, CallOptions options);
+
+  /** Sends a request and expects no response, with default options. */
+  default Mono<Void> fireAndForget(String service, String endpoint, @Nullable Object request) {
+    return fireAndForget(service, endpoint, request, CallOptions.of());
+  }
+
+  /**
+   * Returns a typed proxy of {@code api}, whose methods are named and shaped as handler methods are
+   * ({@code Mono<R> m(Q)}, {@code Flux<R> m(Q)}, {@code Flux<R> m(Flux<Q>)}); reflection happens here,
+   * once.
+   *
+   * @param api an interface
+   * @param service the service the proxy calls
+   * @param options options for every call of the proxy
+   * @param <T> the interface
+   * @return the proxy
+   * @throws IllegalArgumentException when {@code api} is not an interface or a method cannot be called
+   */
+  <T> T proxy(Class<T> api, String service, CallOptions options);
+
+  /** Returns a typed proxy with default options. */
+  default <T> T proxy(Class<T> api, String service) {
+    return proxy(api, service, CallOptions.of());
+  }
+
+  /** Builds the default {@link Client}. */
+  final class Builder {
+    @Nullable Registry registry;
+    @Nullable Selector selector;
+    @Nullable ClientTransport transport;
+    TransportOptions transportOptions = TransportOptions.defaults();
+    Codecs codecs = Codecs.defaults();
+    CallOptions defaults = CallOptions.of();
+    final List<ClientInterceptor> interceptors = new ArrayList<>();
+    String id = "io.reactivemicro.client";
+
+    Builder() {}
+
+    /** Sets the registry services are looked up in; the JVM-wide memory registry by default. */
+    public Builder registry(Registry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** Sets the selector; a random selector over the registry by default. */
+    public Builder selector(Selector selector) {
+      this.selector = Objects.requireNonNull(selector, "selector");
+      return this;
+    }
+
+    /**
+     * Sets the transport; by default one from the classpath's {@link io.reactivemicro.transport.Transport},
+     * which the client then owns and disposes with itself.
+     */
+    public Builder transport(ClientTransport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
+    /** Sets the options of the transport the client creates. */
+    public Builder transportOptions(TransportOptions options) {
+      this.transportOptions = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** Sets the codecs; {@link Codecs#defaults()} by default. */
+    public Builder codecs(Codecs codecs) {
+      this.codecs = Objects.requireNonNull(codecs, "codecs");
+      return this;
+    }
+
+    /**
+     * Sets the defaults for what calls leave unset. Unset here too: 5 s timeout, JSON, 2 retries for
+     * idempotent endpoints, 50 ms back-off.
+     */
+    public Builder defaults(CallOptions defaults) {
+      this.defaults = Objects.requireNonNull(defaults, "defaults");
+      return this;
+    }
+
+    /** Adds an interceptor; the first added is the outermost. */
+    public Builder interceptor(ClientInterceptor interceptor) {
+      interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /** Adds interceptors in order. */
+    public Builder interceptors(List<? extends ClientInterceptor> interceptors) {
+      interceptors.forEach(this::interceptor);
+      return this;
+    }
+
+    /** Sets the id errors raised by the client carry; {@code io.reactivemicro.client} by default. */
+    public Builder id(String id) {
+      this.id = Objects.requireNonNull(id, "id");
+      return this;
+    }
+
+    /** Builds the client. */
+    public Client build() {
+      CallOptions builtIn = CallOptions.of().timeout(Duration.ofSeconds(5)).contentType("application/json")
+          .retries(2).backoff(Duration.ofMillis(50));
+      defaults = defaults.orElse(builtIn);
+      return new DefaultClient(this);
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package io.reactivemicro.client;
+
+/**
+ * Wraps every call a client makes, in all interaction models, as Go Micro's {@code CallWrapper} does.
+ * Interceptors are composed once when the client is built; the first one given is the outermost.
+ *
+ * <pre>{@code
+ * ClientInterceptor tenant = next -> call ->
+ *     next.handle(call.withOptions(call.options().metadata("X-Tenant", "acme")));
+ * }</pre>
+ */
+@FunctionalInterface
+public interface ClientInterceptor {
+
+  /**
+   * Returns a handler that does this interceptor's work around {@code next}.
+   *
+   * @param next the rest of the chain
+   * @return the wrapped handler
+   */
+  ClientHandler wrap(ClientHandler next);
+}

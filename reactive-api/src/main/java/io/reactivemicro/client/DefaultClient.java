@@ -1,0 +1,257 @@
+package io.reactivemicro.client;
+
+import io.reactivemicro.codec.Codec;
+import io.reactivemicro.codec.CodecException;
+import io.reactivemicro.codec.Codecs;
+import io.reactivemicro.errors.MicroException;
+import io.reactivemicro.metadata.Metadata;
+import io.reactivemicro.registry.Node;
+import io.reactivemicro.registry.Registry;
+import io.reactivemicro.selector.Next;
+import io.reactivemicro.selector.Selector;
+import io.reactivemicro.server.InteractionModel;
+import io.reactivemicro.transport.ClientTransport;
+import io.reactivemicro.transport.ConnectionFailedException;
+import io.reactivemicro.transport.OutboundRequest;
+import io.reactivemicro.transport.Transport;
+import java.lang.reflect.Proxy;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The default client: interceptors, node selection, failover and retries over a client transport. */
+final class DefaultClient implements Client {
+
+  private record CodecKey(String contentType, Type type) {}
+
+  private final String id;
+  private final Selector selector;
+  private final ClientTransport transport;
+  private final boolean ownsTransport;
+  private final Codecs codecs;
+  private final CallOptions defaults;
+  private final ClientHandler chain;
+  private final Map<CodecKey, Codec.Encoder> encoders = new ConcurrentHashMap<>();
+  private final Map<CodecKey, Codec.Decoder> decoders = new ConcurrentHashMap<>();
+
+  DefaultClient(Builder builder) {
+    this.id = builder.id;
+    Registry registry = builder.registry != null ? builder.registry : Registry.defaultRegistry();
+    this.selector = builder.selector != null ? builder.selector : Selector.random(registry);
+    this.ownsTransport = builder.transport == null;
+    this.transport = builder.transport != null ? builder.transport : Transport.load().client(builder.transportOptions);
+    this.codecs = builder.codecs;
+    this.defaults = builder.defaults;
+    ClientHandler composed = this::send;
+    List<ClientInterceptor> interceptors = builder.interceptors;
+    for (int i = interceptors.size() - 1; i >= 0; i--) {
+      composed = interceptors.get(i).wrap(composed);
+    }
+    this.chain = composed;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> Mono<T> call(String service, String endpoint, @Nullable Object request, Type responseType,
+      CallOptions options) {
+    ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_RESPONSE, request, responseType,
+        options.orElse(defaults), false);
+    return (Mono<T>) Mono.from(run(call));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> Flux<T> stream(String service, String endpoint, @Nullable Object request, Type responseType,
+      CallOptions options) {
+    ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_STREAM, request, responseType,
+        options.orElse(defaults), false);
+    return (Flux<T>) Flux.from(run(call));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> Flux<T> channel(String service, String endpoint, Publisher<?> requests, Type responseType,
+      CallOptions options) {
+    Objects.requireNonNull(requests, "requests");
+    ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_CHANNEL, requests, responseType,
+        options.orElse(defaults), false);
+    return (Flux<T>) Flux.from(run(call));
+  }
+
+  @Override
+  public Mono<Void> fireAndForget(String service, String endpoint, @Nullable Object request, CallOptions options) {
+    ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_RESPONSE, request, Void.class,
+        options.orElse(defaults), true);
+    return Flux.from(run(call)).then();
+  }
+
+  @Override
+  public <T> T proxy(Class<T> api, String service, CallOptions options) {
+    if (!api.isInterface()) {
+      throw new IllegalArgumentException(api.getName() + " is not an interface");
+    }
+    Object proxy = Proxy.newProxyInstance(api.getClassLoader(), new Class<?>[] {api},
+        new ProxyHandler(this, api, service, options));
+    return api.cast(proxy);
+  }
+
+  @Override
+  public void dispose() {
+    if (ownsTransport) {
+      transport.dispose();
+    }
+  }
+
+  @Override
+  public boolean isDisposed() {
+    return transport.isDisposed();
+  }
+
+  private Publisher<?> run(ClientCall call) {
+    try {
+      Publisher<?> result = chain.handle(call);
+      return result == null ? Flux.error(new IllegalStateException("client interceptor returned null")) : result;
+    } catch (RuntimeException e) {
+      return Flux.error(e);
+    }
+  }
+
+  /** The end of the chain: encode, select, send, fail over, retry, decode. */
+  private Publisher<?> send(ClientCall call) {
+    return Flux.deferContextual(ctx -> {
+      CallOptions options = call.options();
+      String contentType = Objects.requireNonNull(options.contentType());
+      Metadata metadata = Metadata.from(ctx).merge(options.metadata());
+      boolean idempotent = Boolean.TRUE.equals(options.idempotent());
+      int retries = idempotent ? Objects.requireNonNull(options.retries()) : 0;
+      Duration timeout = Objects.requireNonNull(options.timeout());
+      String label = call.service() + " " + call.endpoint();
+      if (call.model() == InteractionModel.REQUEST_CHANNEL) {
+        return channel(call, contentType, metadata, label);
+      }
+      Codec.Encoder encoder = encoder(contentType, call.request() == null ? Void.class : call.request().getClass());
+      OutboundRequest request = new OutboundRequest(call.endpoint(), contentType, metadata,
+          encode(encoder, call.request()));
+      if (call.fireAndForget()) {
+        return failover(call, retries, address -> withTimeout(transport.fireAndForget(address, request), timeout, label));
+      }
+      Codec.Decoder decoder = decoder(contentType, call.responseType());
+      if (call.model() == InteractionModel.REQUEST_STREAM) {
+        return failover(call, retries, address -> transport.requestStream(address, request, decoder));
+      }
+      return failover(call, retries,
+          address -> withTimeout(transport.requestResponse(address, request, decoder), timeout, label));
+    });
+  }
+
+  private Flux<Object> channel(ClientCall call, String contentType, Metadata metadata, String label) {
+    Publisher<?> requests = (Publisher<?>) Objects.requireNonNull(call.request());
+    return Flux.from(requests).switchOnFirst((first, all) -> {
+      if (!first.hasValue()) {
+        return first.isOnError() ? Flux.error(Objects.requireNonNull(first.getThrowable())) : Flux.empty();
+      }
+      Object firstValue = Objects.requireNonNull(first.get());
+      Codec.Encoder encoder = encoder(contentType, firstValue.getClass());
+      OutboundRequest request = new OutboundRequest(call.endpoint(), contentType, metadata, encode(encoder, firstValue));
+      Flux<byte[]> rest = all.skip(1).map(value -> encode(encoder(contentType, value.getClass()), value));
+      Codec.Decoder decoder = decoder(contentType, call.responseType());
+      // Only a failure to connect, before the rest was subscribed, is retried: a channel is not replayable.
+      return failover(call, 0, address -> transport.requestChannel(address, request, rest, decoder));
+    }, false);
+  }
+
+  private Flux<Object> failover(ClientCall call, int retries, Function<String, Publisher<?>> attempt) {
+    String fixed = call.options().address();
+    Mono<Next> nodes = fixed != null
+        ? Mono.just(fixedNode(fixed))
+        : selector.select(call.service());
+    return nodes.flatMapMany(next -> attempt(call, next, attempt, new HashSet<>(), 0, retries));
+  }
+
+  private static Next fixedNode(String address) {
+    Node node = Node.of(address, address);
+    return () -> node;
+  }
+
+  private Flux<Object> attempt(ClientCall call, Next next, Function<String, Publisher<?>> attempt,
+      Set<String> unreachable, int retried, int retries) {
+    Node node = next.next();
+    if (unreachable.contains(node.id())) {
+      return Flux.error(MicroException.serviceUnavailable(id, "service %s: no node could be reached (%d tried)",
+          call.service(), unreachable.size()));
+    }
+    boolean[] received = {false};
+    return Flux.<Object>from(attempt.apply(node.address()))
+        .doOnNext(v -> received[0] = true)
+        .doOnComplete(() -> selector.mark(call.service(), node, null))
+        .onErrorResume(error -> {
+          selector.mark(call.service(), node, error);
+          if (error instanceof ConnectionFailedException) {
+            unreachable.add(node.id());
+            return attempt(call, next, attempt, unreachable, retried, retries);
+          }
+          MicroException mapped = MicroException.from(id, error);
+          if (!received[0] && retried < retries && retryable(mapped)) {
+            Duration backoff = Objects.requireNonNull(call.options().backoff()).multipliedBy(1L << Math.min(retried, 10));
+            return Mono.delay(backoff).thenMany(attempt(call, next, attempt, unreachable, retried + 1, retries));
+          }
+          return Flux.error(mapped);
+        });
+  }
+
+  private static boolean retryable(MicroException error) {
+    int code = error.code();
+    return code == 408 || code == 502 || code == 503 || code == 504;
+  }
+
+  private <T> Mono<T> withTimeout(Mono<T> call, Duration timeout, String label) {
+    return call.timeout(timeout).onErrorMap(TimeoutException.class,
+        e -> MicroException.timeout(id, "call to %s timed out after %d ms", label, timeout.toMillis()));
+  }
+
+  private byte[] encode(Codec.Encoder encoder, @Nullable Object value) {
+    try {
+      return encoder.encode(value);
+    } catch (CodecException e) {
+      throw MicroException.badRequest(id, "%s", e.getMessage());
+    }
+  }
+
+  private Codec.Encoder encoder(String contentType, Type type) {
+    Codec.Encoder cached = encoders.get(new CodecKey(contentType, type));
+    if (cached != null) {
+      return cached;
+    }
+    Codec codec = codecs.get(contentType);
+    try {
+      return encoders.computeIfAbsent(new CodecKey(contentType, type), k -> codec.encoder(type));
+    } catch (IllegalArgumentException e) {
+      throw MicroException.badRequest(id, "%s", e.getMessage());
+    }
+  }
+
+  Codec.Decoder decoder(String contentType, Type type) {
+    Codec.Decoder cached = decoders.get(new CodecKey(contentType, type));
+    if (cached != null) {
+      return cached;
+    }
+    Codec codec = codecs.get(contentType);
+    try {
+      return decoders.computeIfAbsent(new CodecKey(contentType, type),
+          k -> type == Void.class ? data -> null : codec.decoder(type));
+    } catch (IllegalArgumentException e) {
+      throw MicroException.badRequest(id, "%s", e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.reactivemicro.client;
+
+import io.reactivemicro.internal.EndpointSignature;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.util.HashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Turns calls of a typed interface into client calls; the method table is built once. */
+final class ProxyHandler implements InvocationHandler {
+
+  private final Client client;
+  private final Class<?> api;
+  private final String service;
+  private final Map<Method, EndpointSignature> signatures = new HashMap<>();
+  private final Map<Method, CallOptions> options = new HashMap<>();
+
+  ProxyHandler(Client client, Class<?> api, String service, CallOptions base) {
+    this.client = client;
+    this.api = api;
+    this.service = service;
+    for (EndpointSignature signature : EndpointSignature.of(api)) {
+      signatures.put(signature.method(), signature);
+      options.put(signature.method(), signature.idempotent() ? base.idempotent(true) : base);
+    }
+  }
+
+  @Override
+  public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args) {
+    EndpointSignature signature = signatures.get(method);
+    if (signature == null) {
+      return objectMethod(proxy, method, args);
+    }
+    Object argument = args == null || args.length == 0 ? null : args[0];
+    CallOptions callOptions = options.get(method);
+    return switch (signature.model()) {
+      case REQUEST_RESPONSE -> client.call(service, signature.name(), argument, signature.responseType(), callOptions);
+      case REQUEST_STREAM -> client.stream(service, signature.name(), argument, signature.responseType(), callOptions);
+      case REQUEST_CHANNEL -> {
+        Flux<Object> responses = client.channel(service, signature.name(),
+            argument == null ? Flux.empty() : (Publisher<?>) argument, signature.responseType(), callOptions);
+        yield signature.singleResponse() ? responses.next() : responses;
+      }
+    };
+  }
+
+  private Object objectMethod(Object proxy, Method method, Object @Nullable [] args) {
+    return switch (method.getName()) {
+      case "equals" -> args != null && args.length == 1 && proxy == args[0];
+      case "hashCode" -> System.identityHashCode(proxy);
+      case "toString" -> api.getSimpleName() + " proxy of service " + service;
+      default -> throw new UnsupportedOperationException(method + " is not an endpoint: it must return Mono or Flux");
+    };
+  }
+}

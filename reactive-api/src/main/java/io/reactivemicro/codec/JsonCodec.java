@@ -1,0 +1,87 @@
+package io.reactivemicro.codec;
+
+import java.lang.reflect.Type;
+import java.nio.ByteBuffer;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The {@code application/json} codec, on Jackson 3. Unknown properties are ignored, as Go's
+ * {@code encoding/json} does, so services can add fields without breaking older callers.
+ */
+public final class JsonCodec implements Codec {
+
+  /** The content type of this codec. */
+  public static final String CONTENT_TYPE = "application/json";
+
+  private static final byte[] EMPTY_OBJECT = {'{', '}'};
+
+  private final JsonMapper mapper;
+
+  /** Creates the codec with a mapper that ignores unknown properties. */
+  public JsonCodec() {
+    this(JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build());
+  }
+
+  /**
+   * Creates the codec on a mapper of the application's own.
+   *
+   * @param mapper the mapper to encode and decode with
+   */
+  public JsonCodec(JsonMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  /** Returns the mapper this codec uses. */
+  public JsonMapper mapper() {
+    return mapper;
+  }
+
+  @Override
+  public String contentType() {
+    return CONTENT_TYPE;
+  }
+
+  @Override
+  public Encoder encoder(Type type) {
+    JavaType javaType = mapper.constructType(type);
+    ObjectWriter writer = mapper.writerFor(javaType);
+    return value -> {
+      if (value == null) {
+        return EMPTY_OBJECT;
+      }
+      try {
+        return writer.writeValueAsBytes(value);
+      } catch (JacksonException e) {
+        throw new CodecException("cannot encode " + javaType + " as JSON: " + e.getOriginalMessage(), e);
+      }
+    };
+  }
+
+  @Override
+  public Decoder decoder(Type type) {
+    JavaType javaType = mapper.constructType(type);
+    ObjectReader reader = mapper.readerFor(javaType);
+    return data -> {
+      int length = data.remaining();
+      if (length == 0) {
+        return null;
+      }
+      try {
+        if (data.hasArray()) {
+          return reader.readValue(data.array(), data.arrayOffset() + data.position(), length);
+        }
+        byte[] copy = new byte[length];
+        data.duplicate().get(copy);
+        return reader.readValue(copy);
+      } catch (JacksonException e) {
+        throw new CodecException("malformed JSON for " + javaType.getRawClass().getSimpleName() + ": "
+            + e.getOriginalMessage(), e);
+      }
+    };
+  }
+}

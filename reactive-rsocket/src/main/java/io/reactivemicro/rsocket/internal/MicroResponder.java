@@ -1,0 +1,161 @@
+package io.reactivemicro.rsocket.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.ReferenceCountUtil;
+import io.reactivemicro.errors.MicroException;
+import io.reactivemicro.server.EndpointCodec;
+import io.reactivemicro.server.Router;
+import io.reactivemicro.server.ServerEndpoint;
+import io.rsocket.Payload;
+import io.rsocket.RSocket;
+import io.rsocket.exceptions.ApplicationErrorException;
+import io.rsocket.util.ByteBufPayload;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Serves the requests of one RSocket connection: reads the route, content type and headers from the
+ * metadata, decodes the data with the endpoint's codec, releases the payload, and calls the endpoint.
+ * Errors leave as {@code APPLICATION_ERROR} frames whose message is Go Micro's error JSON.
+ */
+final class MicroResponder implements RSocket {
+
+  private final Router router;
+  private final String metadataMimeType;
+  private final String contentType;
+  private final int maxPayloadSize;
+
+  /** The decoded first request of a call, with where it goes. */
+  private record Call(ServerEndpoint endpoint, EndpointCodec codec, WireMetadata.Inbound inbound,
+      @Nullable Object request) {}
+
+  MicroResponder(Router router, String metadataMimeType, String contentType, int maxPayloadSize) {
+    this.router = router;
+    this.metadataMimeType = metadataMimeType;
+    this.contentType = contentType;
+    this.maxPayloadSize = maxPayloadSize;
+  }
+
+  @Override
+  public Mono<Void> fireAndForget(Payload payload) {
+    Call call;
+    try {
+      call = accept(payload, true);
+    } catch (MicroException e) {
+      return Mono.error(wire(e));
+    } finally {
+      payload.release();
+    }
+    return call.endpoint.fireAndForget(call.request, call.inbound.metadata()).onErrorResume(e -> Mono.empty());
+  }
+
+  @Override
+  public Mono<Payload> requestResponse(Payload payload) {
+    Call call;
+    try {
+      call = accept(payload, true);
+    } catch (MicroException e) {
+      return Mono.error(wire(e));
+    } finally {
+      payload.release();
+    }
+    EndpointCodec codec = call.codec;
+    return call.endpoint.requestResponse(call.request, call.inbound.metadata())
+        .map(response -> encode(codec, response))
+        .onErrorMap(MicroResponder::wire);
+  }
+
+  @Override
+  public Flux<Payload> requestStream(Payload payload) {
+    Call call;
+    try {
+      call = accept(payload, true);
+    } catch (MicroException e) {
+      return Flux.error(wire(e));
+    } finally {
+      payload.release();
+    }
+    EndpointCodec codec = call.codec;
+    return call.endpoint.requestStream(call.request, call.inbound.metadata())
+        .map(response -> encode(codec, response))
+        .onErrorMap(MicroResponder::wire);
+  }
+
+  @Override
+  public Flux<Payload> requestChannel(Publisher<Payload> payloads) {
+    return Flux.from(payloads).switchOnFirst((first, all) -> {
+      Payload head = first.get();
+      if (head == null) {
+        return first.isOnError() ? Flux.error(wire(MicroException.from(router.serviceName(),
+            java.util.Objects.requireNonNull(first.getThrowable())))) : Flux.empty();
+      }
+      Call call;
+      try {
+        // The first payload is decoded again with the others below; here only its metadata is read.
+        call = accept(head, false);
+      } catch (MicroException e) {
+        return Flux.error(wire(e));
+      }
+      EndpointCodec codec = call.codec;
+      Flux<Object> requests = all.<Object>handle((payload, sink) -> {
+        try {
+          checkSize(payload);
+          Object request = codec.decode(payload.getData());
+          if (request != null) {
+            sink.next(request);
+          }
+        } catch (MicroException e) {
+          sink.error(e);
+        } finally {
+          payload.release();
+        }
+      });
+      return call.endpoint.requestChannel(requests, call.inbound.metadata())
+          .map(response -> encode(codec, response))
+          .onErrorMap(MicroResponder::wire);
+    }, false).doOnDiscard(Payload.class, MicroResponder::releaseQuietly);
+  }
+
+  private Call accept(Payload payload, boolean decodeData) {
+    checkSize(payload);
+    if (!payload.hasMetadata()) {
+      throw MicroException.badRequest(router.serviceName(),
+          "no metadata: send the endpoint, such as Helloworld.Greeting, in the routing metadata extension");
+    }
+    WireMetadata.Inbound inbound = WireMetadata.decode(payload.metadata(), metadataMimeType, contentType,
+        router.serviceName());
+    ServerEndpoint endpoint = router.require(inbound.route());
+    EndpointCodec codec = endpoint.codec(inbound.contentType());
+    Object request = decodeData ? codec.decode(payload.getData()) : null;
+    return new Call(endpoint, codec, inbound, request);
+  }
+
+  private void checkSize(Payload payload) {
+    ByteBuf data = payload.data();
+    if (data.readableBytes() > maxPayloadSize) {
+      throw MicroException.payloadTooLarge(router.serviceName(), "payload of %d bytes exceeds the maximum of %d bytes",
+          data.readableBytes(), maxPayloadSize);
+    }
+  }
+
+  private static Payload encode(EndpointCodec codec, Object response) {
+    return ByteBufPayload.create(Unpooled.wrappedBuffer(codec.encode(response)));
+  }
+
+  private static Throwable wire(Throwable error) {
+    if (error instanceof ApplicationErrorException) {
+      return error;
+    }
+    MicroException micro = error instanceof MicroException me ? me : MicroException.from("", error);
+    return new ApplicationErrorException(micro.toJson());
+  }
+
+  private static void releaseQuietly(Payload payload) {
+    if (payload.refCnt() > 0) {
+      ReferenceCountUtil.safeRelease(payload);
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package io.reactivemicro.rsocket.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
+import io.reactivemicro.codec.Codec;
+import io.reactivemicro.codec.JsonCodec;
+import io.reactivemicro.errors.MicroException;
+import io.reactivemicro.transport.ClientTransport;
+import io.reactivemicro.transport.ConnectionFailedException;
+import io.reactivemicro.transport.OutboundRequest;
+import io.reactivemicro.transport.TransportOptions;
+import io.rsocket.Payload;
+import io.rsocket.RSocket;
+import io.rsocket.core.RSocketConnector;
+import io.rsocket.exceptions.ApplicationErrorException;
+import io.rsocket.exceptions.CanceledException;
+import io.rsocket.exceptions.RejectedException;
+import io.rsocket.frame.decoder.PayloadDecoder;
+import io.rsocket.metadata.WellKnownMimeType;
+import io.rsocket.transport.netty.client.TcpClientTransport;
+import io.rsocket.util.ByteBufPayload;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.tcp.TcpClient;
+
+/**
+ * The client side: one RSocket connection per node address, shared by every call to it, opened on the
+ * first call and opened again on the next call after it is lost. A failure to connect is reported as
+ * {@link ConnectionFailedException}, so the client can try another node.
+ */
+public final class RSocketClientTransport implements ClientTransport {
+
+  private static final String ID = "io.reactivemicro.client";
+  private static final String CONNECTION_MIME = JsonCodec.CONTENT_TYPE;
+
+  private final TransportOptions options;
+  private final Map<String, Mono<RSocket>> connections = new ConcurrentHashMap<>();
+  private final Set<RSocket> open = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean disposed = new AtomicBoolean();
+
+  /**
+   * Creates the transport.
+   *
+   * @param options settings
+   */
+  public RSocketClientTransport(TransportOptions options) {
+    this.options = options;
+  }
+
+  @Override
+  public Mono<Object> requestResponse(String address, OutboundRequest request, Codec.Decoder decoder) {
+    return connection(address).flatMap(rsocket -> rsocket.requestResponse(payload(rsocket, request)))
+        .map(payload -> decode(payload, decoder))
+        .onErrorMap(e -> translate(address, e));
+  }
+
+  @Override
+  public Flux<Object> requestStream(String address, OutboundRequest request, Codec.Decoder decoder) {
+    return connection(address).flatMapMany(rsocket -> rsocket.requestStream(payload(rsocket, request)))
+        .map(payload -> decode(payload, decoder))
+        .onErrorMap(e -> translate(address, e));
+  }
+
+  @Override
+  public Flux<Object> requestChannel(String address, OutboundRequest request, Publisher<byte[]> rest,
+      Codec.Decoder decoder) {
+    return connection(address).flatMapMany(rsocket -> {
+      Payload first = payload(rsocket, request);
+      Flux<Payload> following = Flux.from(rest).map(bytes -> ByteBufPayload.create(Unpooled.wrappedBuffer(bytes)));
+      return rsocket.requestChannel(Flux.concat(Mono.just(first), following));
+    })
+        .map(payload -> decode(payload, decoder))
+        .onErrorMap(e -> translate(address, e));
+  }
+
+  @Override
+  public Mono<Void> fireAndForget(String address, OutboundRequest request) {
+    return connection(address).flatMap(rsocket -> rsocket.fireAndForget(payload(rsocket, request)))
+        .onErrorMap(e -> translate(address, e));
+  }
+
+  @Override
+  public void dispose() {
+    if (disposed.compareAndSet(false, true)) {
+      open.forEach(RSocket::dispose);
+      open.clear();
+      connections.clear();
+    }
+  }
+
+  @Override
+  public boolean isDisposed() {
+    return disposed.get();
+  }
+
+  private Mono<RSocket> connection(String address) {
+    if (disposed.get()) {
+      return Mono.error(new IllegalStateException("the client is disposed"));
+    }
+    return connections.computeIfAbsent(address, this::connect);
+  }
+
+  private Mono<RSocket> connect(String address) {
+    HostPort hostPort = HostPort.parse(address);
+    TcpClient tcp = TcpClient.create()
+        .host(hostPort.host())
+        .port(hostPort.port())
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis());
+    return RSocketConnector.create()
+        .metadataMimeType(WellKnownMimeType.MESSAGE_RSOCKET_COMPOSITE_METADATA.getString())
+        .dataMimeType(CONNECTION_MIME)
+        .keepAlive(options.keepAliveInterval(), options.keepAliveMaxLifetime())
+        .fragment(options.fragmentSize())
+        .maxInboundPayloadSize(options.maxInboundPayloadSize())
+        .payloadDecoder(PayloadDecoder.ZERO_COPY)
+        .connect(TcpClientTransport.create(tcp))
+        .onErrorMap(e -> !(e instanceof ConnectionFailedException), e -> new ConnectionFailedException(address, e))
+        .doOnNext(rsocket -> {
+          open.add(rsocket);
+          rsocket.onClose().doFinally(s -> open.remove(rsocket)).subscribe(v -> { }, e -> { });
+          if (disposed.get()) {
+            rsocket.dispose();
+          }
+        })
+        // One connection per node, shared; a lost connection is replaced on the next call.
+        .cacheInvalidateIf(RSocket::isDisposed);
+  }
+
+  private static Payload payload(RSocket rsocket, OutboundRequest request) {
+    ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
+    ByteBuf metadata = WireMetadata.encode(alloc, request.endpoint(), request.contentType(), CONNECTION_MIME,
+        request.metadata());
+    return ByteBufPayload.create(Unpooled.wrappedBuffer(request.data()), metadata);
+  }
+
+  private static Object decode(Payload payload, Codec.Decoder decoder) {
+    try {
+      Object value = decoder.decode(payload.getData());
+      if (value == null) {
+        throw MicroException.internalServerError(ID, "the response decoded to nothing");
+      }
+      return value;
+    } catch (io.reactivemicro.codec.CodecException e) {
+      throw MicroException.internalServerError(ID, "cannot decode the response: %s", e.getMessage());
+    } finally {
+      payload.release();
+    }
+  }
+
+  private static Throwable translate(String address, Throwable error) {
+    if (error instanceof MicroException || error instanceof ConnectionFailedException) {
+      return error;
+    }
+    if (error instanceof ApplicationErrorException) {
+      return MicroException.parse(String.valueOf(error.getMessage()));
+    }
+    if (error instanceof CanceledException && String.valueOf(error.getMessage()).contains("out of allowed")) {
+      return MicroException.payloadTooLarge(ID, "%s refused the request: %s", address, error.getMessage());
+    }
+    if (error instanceof RejectedException) {
+      return MicroException.serviceUnavailable(ID, "%s rejected the request: %s", address, error.getMessage());
+    }
+    if (error instanceof ConnectException || error instanceof UnknownHostException) {
+      return new ConnectionFailedException(address, error);
+    }
+    if (error instanceof ClosedChannelException || error instanceof IOException
+        || error instanceof io.rsocket.exceptions.ConnectionErrorException
+        || error instanceof io.rsocket.exceptions.ConnectionCloseException) {
+      return MicroException.serviceUnavailable(ID, "connection to %s lost: %s", address, String.valueOf(error.getMessage()));
+    }
+    return MicroException.from(ID, error);
+  }
+}

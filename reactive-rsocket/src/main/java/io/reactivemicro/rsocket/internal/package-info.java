@@ -1,0 +1,5 @@
+/** Implementation of the RSocket transport; not API. */
+@NullMarked
+package io.reactivemicro.rsocket.internal;
+
+import org.jspecify.annotations.NullMarked;

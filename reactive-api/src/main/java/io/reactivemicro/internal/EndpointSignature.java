@@ -8,9 +8,14 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.lang.reflect.WildcardType;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -66,7 +71,7 @@ public record EndpointSignature(String name, Method method, InteractionModel mod
   }
 
   private static EndpointSignature of(String prefix, Method method) {
-    Endpoint annotation = method.getAnnotation(Endpoint.class);
+    Endpoint annotation = endpointAnnotation(method);
     String methodPart = annotation == null || annotation.value().isEmpty() ? capitalize(method.getName())
         : annotation.value();
     String name = methodPart.contains(".") ? methodPart : prefix + "." + methodPart;
@@ -116,6 +121,42 @@ public record EndpointSignature(String name, Method method, InteractionModel mod
       }
     }
     return type.getSimpleName();
+  }
+
+  /**
+   * Returns the {@link Endpoint} of a method or, when it has none, of the method it overrides or
+   * implements, so that a handler serves the names the interface it shares with client proxies declares.
+   */
+  private static @Nullable Endpoint endpointAnnotation(Method method) {
+    Endpoint own = method.getAnnotation(Endpoint.class);
+    if (own != null) {
+      return own;
+    }
+    Deque<Class<?>> types = new ArrayDeque<>();
+    types.add(method.getDeclaringClass());
+    Set<Class<?>> seen = new HashSet<>();
+    while (!types.isEmpty()) {
+      Class<?> type = types.poll();
+      if (!seen.add(type)) {
+        continue;
+      }
+      if (type != method.getDeclaringClass()) {
+        try {
+          Endpoint inherited = type.getDeclaredMethod(method.getName(), method.getParameterTypes())
+              .getAnnotation(Endpoint.class);
+          if (inherited != null) {
+            return inherited;
+          }
+        } catch (NoSuchMethodException notDeclaredThere) {
+          // keep looking further up
+        }
+      }
+      if (type.getSuperclass() != null) {
+        types.add(type.getSuperclass());
+      }
+      types.addAll(Arrays.asList(type.getInterfaces()));
+    }
+    return null;
   }
 
   private static Type typeArgument(Type type, Method method) {

@@ -68,8 +68,10 @@ public final class TypeDescriber {
       List<Value> values = new ArrayList<>();
       if (raw.isRecord()) {
         for (RecordComponent component : raw.getRecordComponents()) {
-          if (!ignored(component)) {
-            values.add(field(jsonName(component, component.getName()), component.getGenericType(), path, depth + 1));
+          // Jackson's annotations do not target record components; javac puts them on the field.
+          AnnotatedElement annotated = componentField(raw, component);
+          if (!ignored(annotated)) {
+            values.add(field(jsonName(annotated, component.getName()), component.getGenericType(), path, depth + 1));
           }
         }
       } else if (!raw.getName().startsWith("java.") && !isProtobuf(raw)) {
@@ -194,6 +196,14 @@ public final class TypeDescriber {
       }
     }
     return false;
+  }
+
+  private static AnnotatedElement componentField(Class<?> record, RecordComponent component) {
+    try {
+      return record.getDeclaredField(component.getName());
+    } catch (NoSuchFieldException impossible) {
+      return component;
+    }
   }
 
   private static boolean ignored(AnnotatedElement element) {

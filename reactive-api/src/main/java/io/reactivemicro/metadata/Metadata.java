@@ -180,7 +180,17 @@ public final class Metadata {
 
   @Override
   public int hashCode() {
-    return entries.hashCode();
+    // Keys that differ only in case are equal, so they must hash alike: fold case as the comparator does.
+    int hash = 0;
+    for (Map.Entry<String, String> entry : entries.entrySet()) {
+      String key = entry.getKey();
+      int keyHash = 0;
+      for (int i = 0; i < key.length(); i++) {
+        keyHash = 31 * keyHash + Character.toLowerCase(Character.toUpperCase(key.charAt(i)));
+      }
+      hash += keyHash ^ entry.getValue().hashCode();
+    }
+    return hash;
   }
 
   @Override

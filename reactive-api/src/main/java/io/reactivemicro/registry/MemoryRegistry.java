@@ -70,13 +70,18 @@ public final class MemoryRegistry implements Registry {
     return Mono.fromRunnable(() -> {
       long now = now();
       long expiry = ttl.isZero() || ttl.isNegative() ? 0 : now + ttl.toMillis();
-      Map<String, Entry> nodes = services.computeIfAbsent(service.name(), n -> new ConcurrentHashMap<>());
       for (Node node : service.nodes()) {
         Entry fresh = new Entry(service.withNodes(List.of(node)), node, expiry);
-        Entry previous = nodes.put(node.id(), fresh);
-        if (previous == null || previous.expired(now)) {
+        Entry[] previous = new Entry[1];
+        // Inside compute, so a concurrent deregister cannot drop the map this node goes into.
+        services.compute(service.name(), (name, nodes) -> {
+          Map<String, Entry> map = nodes != null ? nodes : new ConcurrentHashMap<>();
+          previous[0] = map.put(node.id(), fresh);
+          return map;
+        });
+        if (previous[0] == null || previous[0].expired(now)) {
           emit(RegistryEvent.Type.CREATE, fresh.service());
-        } else if (!previous.service().equals(fresh.service())) {
+        } else if (!previous[0].service().equals(fresh.service())) {
           emit(RegistryEvent.Type.UPDATE, fresh.service());
         }
       }
@@ -93,10 +98,10 @@ public final class MemoryRegistry implements Registry {
       if (nodes == null) {
         return;
       }
-      long now = now();
       for (Node node : service.nodes()) {
+        // An entry still held has not been reported gone, even when it expired before the sweep saw it.
         Entry removed = nodes.remove(node.id());
-        if (removed != null && !removed.expired(now)) {
+        if (removed != null) {
           emit(RegistryEvent.Type.DELETE, removed.service());
         }
       }
@@ -147,29 +152,36 @@ public final class MemoryRegistry implements Registry {
     return merged;
   }
 
-  private void startSweeper() {
+  private synchronized void startSweeper() {
     if (sweeper == null) {
-      synchronized (this) {
-        if (sweeper == null) {
-          sweeper = clock.schedulePeriodically(this::sweep, sweepInterval.toMillis(), sweepInterval.toMillis(),
-              TimeUnit.MILLISECONDS);
-        }
-      }
+      sweeper = clock.schedulePeriodically(this::sweep, sweepInterval.toMillis(), sweepInterval.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Stops sweeping once nothing is left that could expire; the next registration with a TTL starts it again. */
+  private synchronized void stopSweeperIfIdle() {
+    boolean anyExpiring = services.values().stream()
+        .anyMatch(nodes -> nodes.values().stream().anyMatch(entry -> entry.expiresAtMillis() > 0));
+    Disposable running = sweeper;
+    if (!anyExpiring && running != null) {
+      running.dispose();
+      sweeper = null;
     }
   }
 
   private void sweep() {
     long now = now();
     services.forEach((name, nodes) -> {
-      nodes.values().removeIf(entry -> {
-        if (entry.expired(now)) {
+      // Whoever removes an entry reports it, so a concurrent deregister and the sweep never both do.
+      nodes.forEach((id, entry) -> {
+        if (entry.expired(now) && nodes.remove(id, entry)) {
           emit(RegistryEvent.Type.DELETE, entry.service());
-          return true;
         }
-        return false;
       });
       services.computeIfPresent(name, (k, v) -> v.isEmpty() ? null : v);
     });
+    stopSweeperIfIdle();
   }
 
   private void emit(RegistryEvent.Type type, ServiceInfo service) {

@@ -140,20 +140,24 @@ public final class Router {
 
   <T> Mono<T> track(Mono<T> call) {
     return Mono.defer(() -> {
+      // Counted before the check, so a drain that sees zero calls can never miss this one.
+      inFlight.incrementAndGet();
       if (draining) {
+        finished();
         return Mono.error(refused());
       }
-      inFlight.incrementAndGet();
       return call.doFinally(s -> finished());
     });
   }
 
   <T> Flux<T> track(Flux<T> call) {
     return Flux.defer(() -> {
+      // Counted before the check, so a drain that sees zero calls can never miss this one.
+      inFlight.incrementAndGet();
       if (draining) {
+        finished();
         return Flux.error(refused());
       }
-      inFlight.incrementAndGet();
       return call.doFinally(s -> finished());
     });
   }

@@ -1,0 +1,109 @@
+package io.reactivemicro.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Type;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonCodecTest {
+
+  record Item(String name, int count, List<String> tags) {}
+
+  private final JsonCodec codec = new JsonCodec();
+
+  @Test
+  void recordRoundTrips() {
+    Item item = new Item("apple", 3, List.of("red", "fruit"));
+
+    byte[] json = codec.encoder(Item.class).encode(item);
+
+    assertThat(new String(json, StandardCharsets.UTF_8))
+        .isEqualTo("{\"name\":\"apple\",\"count\":3,\"tags\":[\"red\",\"fruit\"]}");
+    assertThat(codec.decoder(Item.class).decode(ByteBuffer.wrap(json))).isEqualTo(item);
+  }
+
+  @Test
+  void unknownPropertiesAreIgnored() {
+    Object decoded = codec.decoder(Item.class)
+        .decode(utf8("{\"name\":\"pear\",\"colour\":\"green\",\"count\":1,\"nested\":{\"a\":[1,2]}}"));
+
+    assertThat(decoded).isEqualTo(new Item("pear", 1, null));
+  }
+
+  @Test
+  void malformedJsonIsACodecExceptionNamingTheType() {
+    Codec.Decoder decoder = codec.decoder(Item.class);
+
+    assertThatThrownBy(() -> decoder.decode(utf8("{\"name\": \"apple\", ")))
+        .isInstanceOf(CodecException.class)
+        .hasMessageStartingWith("malformed JSON for Item");
+  }
+
+  @Test
+  void wrongShapeIsACodecException() {
+    Codec.Decoder decoder = codec.decoder(Item.class);
+
+    assertThatThrownBy(() -> decoder.decode(utf8("{\"count\":\"many\"}")))
+        .isInstanceOf(CodecException.class);
+  }
+
+  @Test
+  void genericTypesDecodeWithTheirElementType() throws NoSuchMethodException {
+    Type listOfItems = JsonCodecTest.class.getDeclaredMethod("items").getGenericReturnType();
+
+    Object decoded = codec.decoder(listOfItems)
+        .decode(utf8("[{\"name\":\"a\",\"count\":1,\"tags\":[]},{\"name\":\"b\",\"count\":2,\"tags\":[\"x\"]}]"));
+
+    assertThat(decoded).isEqualTo(List.of(new Item("a", 1, List.of()), new Item("b", 2, List.of("x"))));
+  }
+
+  @Test
+  void directBufferDecodes() {
+    byte[] json = "{\"name\":\"direct\",\"count\":9,\"tags\":[]}".getBytes(StandardCharsets.UTF_8);
+    ByteBuffer direct = ByteBuffer.allocateDirect(json.length);
+    direct.put(json).flip();
+
+    assertThat(codec.decoder(Item.class).decode(direct)).isEqualTo(new Item("direct", 9, List.of()));
+    assertThat(direct.remaining()).as("the caller's buffer is left as it was").isEqualTo(json.length);
+  }
+
+  @Test
+  void heapBufferDecodesOnlyItsRemainingBytes() {
+    byte[] framed = "xxxx{\"name\":\"slice\",\"count\":2,\"tags\":[]}yyyy".getBytes(StandardCharsets.UTF_8);
+    ByteBuffer window = ByteBuffer.wrap(framed, 4, framed.length - 8);
+    ByteBuffer slice = ByteBuffer.wrap(framed).position(4).slice().limit(framed.length - 8);
+
+    assertThat(codec.decoder(Item.class).decode(window)).isEqualTo(new Item("slice", 2, List.of()));
+    assertThat(codec.decoder(Item.class).decode(slice)).isEqualTo(new Item("slice", 2, List.of()));
+  }
+
+  @Test
+  void nullEncodesAsAnEmptyObjectAndNoBytesDecodeAsNull() {
+    assertThat(codec.encoder(Item.class).encode(null)).asString(StandardCharsets.UTF_8).isEqualTo("{}");
+    assertThat(codec.decoder(Item.class).decode(ByteBuffer.allocate(0))).isNull();
+  }
+
+  @Test
+  void mapsAndScalarsRoundTrip() {
+    Map<String, Object> value = Map.of("n", 1);
+
+    byte[] json = codec.encoder(Object.class).encode(value);
+
+    assertThat(codec.decoder(Map.class).decode(ByteBuffer.wrap(json))).isEqualTo(value);
+    assertThat(codec.decoder(String.class).decode(utf8("\"plain\""))).isEqualTo("plain");
+  }
+
+  @SuppressWarnings("unused")
+  private static List<Item> items() {
+    return List.of();
+  }
+
+  private static ByteBuffer utf8(String text) {
+    return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+  }
+}

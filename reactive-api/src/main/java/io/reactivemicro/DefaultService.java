@@ -123,7 +123,8 @@ final class DefaultService implements Service {
           });
       return deregister
           .then(server.stop(drainTimeout))
-          .doFinally(s -> {
+          // Before completion is signalled, not after: run() lets the JVM exit as soon as stop() completes.
+          .doOnTerminate(() -> {
             client.dispose();
             node = null;
             LOG.info("service {} stopped", name);

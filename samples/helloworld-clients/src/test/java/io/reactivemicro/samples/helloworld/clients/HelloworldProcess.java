@@ -104,6 +104,22 @@ final class HelloworldProcess {
     return Files.readString(log);
   }
 
+  /**
+   * Sends SIGTERM, waits for the JVM to exit and returns what it printed.
+   *
+   * @throws IllegalStateException when it does not exit within 15 s
+   */
+  String terminate() throws IOException, InterruptedException {
+    process.destroy();
+    boolean exited = process.waitFor(15, TimeUnit.SECONDS);
+    String output = output();
+    stop();
+    if (!exited) {
+      throw new IllegalStateException("helloworld did not exit within 15 s of SIGTERM:\n" + output);
+    }
+    return output;
+  }
+
   /** Stops the service the way Ctrl-C does, so that its shutdown hook runs, and waits for the JVM to exit. */
   void stop() throws IOException, InterruptedException {
     process.destroy();

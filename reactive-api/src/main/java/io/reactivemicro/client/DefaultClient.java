@@ -186,8 +186,8 @@ final class DefaultClient implements Client {
 
   private Flux<Object> attempt(ClientCall call, Next next, Function<String, Publisher<?>> attempt,
       Set<String> unreachable, int retried, int retries) {
-    Node node = next.next();
-    if (unreachable.contains(node.id())) {
+    Node node = nextReachable(next, unreachable);
+    if (node == null) {
       return Flux.error(MicroException.serviceUnavailable(id, "service %s: no node could be reached (%d tried)",
           call.service(), unreachable.size()));
     }
@@ -208,6 +208,23 @@ final class DefaultClient implements Client {
           }
           return Flux.error(mapped);
         });
+  }
+
+  /**
+   * Returns the next node not already found unreachable, or {@code null} when none is left. A retry
+   * after a node failed may come round to one that could not be reached before: that one is skipped.
+   */
+  private static @Nullable Node nextReachable(Next next, Set<String> unreachable) {
+    Set<String> skipped = new HashSet<>();
+    Node node = next.next();
+    // Next cycles through every node, so meeting a skipped node again means every node was skipped.
+    while (unreachable.contains(node.id())) {
+      if (!skipped.add(node.id())) {
+        return null;
+      }
+      node = next.next();
+    }
+    return node;
   }
 
   private static boolean retryable(MicroException error) {

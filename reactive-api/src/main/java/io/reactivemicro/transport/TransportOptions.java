@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param keepAliveInterval how often an idle connection is probed
  * @param keepAliveMaxLifetime how long a connection may go without answering probes before it is closed
  * @param connectTimeout how long connecting to a node may take
- * @param protocolDetectTimeout how long a new connection may take to send its first bytes
+ * @param protocolDetectTimeout how long a new connection may take to send its first bytes, and an RSocket
+ *     connection its whole SETUP frame
  */
 public record TransportOptions(int maxInboundPayloadSize, int fragmentSize, Duration keepAliveInterval,
     Duration keepAliveMaxLifetime, Duration connectTimeout, Duration protocolDetectTimeout) {

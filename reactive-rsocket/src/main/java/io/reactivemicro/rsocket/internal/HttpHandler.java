@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpContentException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.reactivemicro.codec.JsonCodec;
 import io.reactivemicro.errors.MicroException;
@@ -125,7 +126,11 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
 
   private void serve(ChannelHandlerContext ctx, FullHttpRequest request) {
     busy = true;
-    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    // After a decoding failure the HTTP decoder discards the rest of the connection, so it is closed; a
+    // body refused as too large is discarded by the aggregator and leaves the connection usable.
+    Throwable malformed = request.decoderResult().cause();
+    boolean keepAlive = HttpUtil.isKeepAlive(request)
+        && (malformed == null || malformed instanceof TooLongHttpContentException);
     try {
       dispatch(ctx, request, keepAlive);
     } catch (MicroException e) {
@@ -139,9 +144,13 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void dispatch(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
+    if (request.decoderResult().cause() instanceof TooLongHttpContentException tooLong) {
+      throw MicroException.payloadTooLarge(router.serviceName(), "%s", tooLong.getMessage());
+    }
     if (!request.decoderResult().isSuccess()) {
+      Throwable cause = request.decoderResult().cause();
       throw MicroException.badRequest(router.serviceName(), "malformed HTTP request: %s",
-          String.valueOf(request.decoderResult().cause()));
+          cause == null || cause.getMessage() == null ? "cannot be decoded" : cause.getMessage());
     }
     String endpointName = request.headers().get(ENDPOINT_HEADER);
     String path = pathOf(request.uri());

@@ -23,6 +23,10 @@ import io.rsocket.transport.netty.TcpDuplexConnection;
 import io.rsocket.transport.netty.WebsocketDuplexConnection;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
@@ -56,17 +60,26 @@ public final class MicroServerTransport implements ServerTransport {
   public Mono<Listener> bind(String address, Router router) {
     return Mono.defer(() -> {
       HostPort hostPort = HostPort.parse(address);
-      ConnectionAcceptor acceptor = RSocketServer.create((setup, sendingSocket) -> accept(router, setup))
+      // RSocket refuses a frame limit above the payload limit, so a smaller payload limit lowers both.
+      int maxFrameLength = Math.min(options.maxInboundPayloadSize(), MAX_FRAME_LENGTH);
+      Set<RSocket> peers = ConcurrentHashMap.newKeySet();
+      ConnectionAcceptor acceptor = RSocketServer.create((setup, sendingSocket) -> {
+            peers.add(sendingSocket);
+            sendingSocket.onClose().doFinally(s -> peers.remove(sendingSocket)).subscribe(v -> { }, e -> { });
+            return accept(router, setup);
+          })
           .payloadDecoder(PayloadDecoder.ZERO_COPY)
           .fragment(options.fragmentSize())
           .maxInboundPayloadSize(options.maxInboundPayloadSize())
-          .asConnectionAcceptor(MAX_FRAME_LENGTH);
+          // A connection that stalls inside its SETUP frame is closed as one that sends nothing is.
+          .maxTimeToFirstFrame(options.protocolDetectTimeout())
+          .asConnectionAcceptor(maxFrameLength);
       ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
       ProtocolDetector.Switch handover = new ProtocolDetector.Switch() {
         @Override
         public void rsocket(ChannelHandlerContext ctx) {
           Connection connection = Connection.from(ctx.channel());
-          connection.addHandlerLast(new RSocketLengthCodec(MAX_FRAME_LENGTH));
+          connection.addHandlerLast(new RSocketLengthCodec(maxFrameLength));
           acceptor.apply(new TcpDuplexConnection("server", connection))
               .then(Mono.<Void>never())
               .subscribe(connection.disposeSubscriber());
@@ -83,7 +96,7 @@ public final class MicroServerTransport implements ServerTransport {
           ctx.pipeline()
               .addAfter(ctx.name(), "micro.http.codec", new HttpServerCodec())
               .addAfter("micro.http.codec", "micro.http.aggregator",
-                  new HttpAggregator(router.serviceName(), options.maxInboundPayloadSize()))
+                  new HttpAggregator(options.maxInboundPayloadSize()))
               .addAfter("micro.http.aggregator", "micro.ws", new WebSocketServerProtocolHandler(websocket))
               .addAfter("micro.ws", "micro.ws.aggregator", new WebSocketFrameAggregator(maxWebSocketFrame))
               .addAfter("micro.ws.aggregator", "micro.http", new HttpHandler(router, wsCtx -> {
@@ -104,7 +117,7 @@ public final class MicroServerTransport implements ServerTransport {
             channel.pipeline().addFirst("micro.detect", new ProtocolDetector(handover, detectMillis));
           })
           .bind()
-          .map(server -> (Listener) new BoundListener(server, connections));
+          .map(server -> (Listener) new BoundListener(server, connections, peers));
     });
   }
 
@@ -118,11 +131,13 @@ public final class MicroServerTransport implements ServerTransport {
   private static final class BoundListener implements Listener {
     private final DisposableServer server;
     private final ChannelGroup connections;
+    private final Set<RSocket> peers;
     private final String address;
 
-    BoundListener(DisposableServer server, ChannelGroup connections) {
+    BoundListener(DisposableServer server, ChannelGroup connections, Set<RSocket> peers) {
       this.server = server;
       this.connections = connections;
+      this.peers = peers;
       InetSocketAddress bound = (InetSocketAddress) server.address();
       String host = bound.getAddress().isAnyLocalAddress() ? "0.0.0.0" : bound.getAddress().getHostAddress();
       this.address = new HostPort(host, bound.getPort()).toString();
@@ -143,9 +158,25 @@ public final class MicroServerTransport implements ServerTransport {
 
     @Override
     public Mono<Void> close() {
-      return stopAccepting().then(Mono.<Void>create(sink -> connections.close().addListener(f -> sink.success())))
+      return stopAccepting().then(closeRSocketConnections())
+          .then(Mono.<Void>create(sink -> connections.close().addListener(f -> sink.success())))
           .then(server.onDispose())
           .timeout(Duration.ofSeconds(10), Mono.fromRunnable(() -> LOG.warn("server {} did not close in time", address)));
+    }
+
+    /**
+     * Closes the RSocket connections the RSocket way: a connection error frame queued after the frames
+     * already on their way, then the close once they are written. Closing the channel outright would
+     * drop the response of a call that finished just before, which a drain has waited for.
+     */
+    private Mono<Void> closeRSocketConnections() {
+      return Flux.defer(() -> Flux.fromIterable(List.copyOf(peers)))
+          .flatMap(peer -> {
+            peer.dispose();
+            return peer.onClose().onErrorResume(e -> Mono.empty());
+          })
+          .then()
+          .timeout(Duration.ofSeconds(5), Mono.empty());
     }
   }
 }

@@ -17,6 +17,7 @@ import io.rsocket.core.RSocketConnector;
 import io.rsocket.exceptions.ApplicationErrorException;
 import io.rsocket.exceptions.CanceledException;
 import io.rsocket.exceptions.RejectedException;
+import io.rsocket.frame.FrameLengthCodec;
 import io.rsocket.frame.decoder.PayloadDecoder;
 import io.rsocket.metadata.WellKnownMimeType;
 import io.rsocket.transport.netty.client.TcpClientTransport;
@@ -104,6 +105,16 @@ public final class RSocketClientTransport implements ClientTransport {
     return disposed.get();
   }
 
+  /**
+   * Returns how many connections are open now: at most one per node address, however many calls share
+   * it. For monitoring and tests.
+   *
+   * @return the number of open connections
+   */
+  public int openConnections() {
+    return open.size();
+  }
+
   private Mono<RSocket> connection(String address) {
     if (disposed.get()) {
       return Mono.error(new IllegalStateException("the client is disposed"));
@@ -124,7 +135,9 @@ public final class RSocketClientTransport implements ClientTransport {
         .fragment(options.fragmentSize())
         .maxInboundPayloadSize(options.maxInboundPayloadSize())
         .payloadDecoder(PayloadDecoder.ZERO_COPY)
-        .connect(TcpClientTransport.create(tcp))
+        .connect(TcpClientTransport.create(tcp,
+            // RSocket refuses a frame limit above the payload limit.
+            Math.min(options.maxInboundPayloadSize(), FrameLengthCodec.FRAME_LENGTH_MASK)))
         .onErrorMap(e -> !(e instanceof ConnectionFailedException), e -> new ConnectionFailedException(address, e))
         .doOnNext(rsocket -> {
           open.add(rsocket);

@@ -28,9 +28,14 @@ final class MicroResponder implements RSocket {
   private final String contentType;
   private final int maxPayloadSize;
 
-  /** The decoded first request of a call, with where it goes. */
-  private record Call(ServerEndpoint endpoint, EndpointCodec codec, WireMetadata.Inbound inbound,
-      @Nullable Object request) {}
+  /** The decoded first request of a call, with where it goes; or the error to answer a bad one with. */
+  private record Call(@Nullable ServerEndpoint endpoint, @Nullable EndpointCodec codec,
+      WireMetadata.@Nullable Inbound inbound, @Nullable Object request, @Nullable Throwable error) {
+
+    static Call failed(MicroException error) {
+      return new Call(null, null, null, null, wire(error));
+    }
+  }
 
   MicroResponder(Router router, String metadataMimeType, String contentType, int maxPayloadSize) {
     this.router = router;
@@ -41,26 +46,18 @@ final class MicroResponder implements RSocket {
 
   @Override
   public Mono<Void> fireAndForget(Payload payload) {
-    Call call;
-    try {
-      call = accept(payload, true);
-    } catch (MicroException e) {
-      return Mono.error(wire(e));
-    } finally {
-      payload.release();
+    Call call = acceptAndRelease(payload);
+    if (call.error != null) {
+      return Mono.error(call.error);
     }
     return call.endpoint.fireAndForget(call.request, call.inbound.metadata()).onErrorResume(e -> Mono.empty());
   }
 
   @Override
   public Mono<Payload> requestResponse(Payload payload) {
-    Call call;
-    try {
-      call = accept(payload, true);
-    } catch (MicroException e) {
-      return Mono.error(wire(e));
-    } finally {
-      payload.release();
+    Call call = acceptAndRelease(payload);
+    if (call.error != null) {
+      return Mono.error(call.error);
     }
     EndpointCodec codec = call.codec;
     return call.endpoint.requestResponse(call.request, call.inbound.metadata())
@@ -70,13 +67,9 @@ final class MicroResponder implements RSocket {
 
   @Override
   public Flux<Payload> requestStream(Payload payload) {
-    Call call;
-    try {
-      call = accept(payload, true);
-    } catch (MicroException e) {
-      return Flux.error(wire(e));
-    } finally {
-      payload.release();
+    Call call = acceptAndRelease(payload);
+    if (call.error != null) {
+      return Flux.error(call.error);
     }
     EndpointCodec codec = call.codec;
     return call.endpoint.requestStream(call.request, call.inbound.metadata())
@@ -119,6 +112,17 @@ final class MicroResponder implements RSocket {
     }, false).doOnDiscard(Payload.class, MicroResponder::releaseQuietly);
   }
 
+  /** Accepts a request-response, request-stream or fire-and-forget request, releasing its payload. */
+  private Call acceptAndRelease(Payload payload) {
+    try {
+      return accept(payload, true);
+    } catch (MicroException e) {
+      return Call.failed(e);
+    } finally {
+      payload.release();
+    }
+  }
+
   private Call accept(Payload payload, boolean decodeData) {
     checkSize(payload);
     if (!payload.hasMetadata()) {
@@ -130,7 +134,7 @@ final class MicroResponder implements RSocket {
     ServerEndpoint endpoint = router.require(inbound.route());
     EndpointCodec codec = endpoint.codec(inbound.contentType());
     Object request = decodeData ? codec.decode(payload.getData()) : null;
-    return new Call(endpoint, codec, inbound, request);
+    return new Call(endpoint, codec, inbound, request, null);
   }
 
   private void checkSize(Payload payload) {

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -233,8 +232,10 @@ final class DefaultClient implements Client {
   }
 
   private <T> Mono<T> withTimeout(Mono<T> call, Duration timeout, String label) {
-    return call.timeout(timeout).onErrorMap(TimeoutException.class,
-        e -> MicroException.timeout(id, "call to %s timed out after %d ms", label, timeout.toMillis()));
+    // timeout(Duration) names the operator chain on every subscription (a regex per operator); with a
+    // fallback it does not, and the error is built only when the timeout fires.
+    return call.timeout(Mono.delay(timeout), Mono.error(
+        () -> MicroException.timeout(id, "call to %s timed out after %d ms", label, timeout.toMillis())));
   }
 
   private byte[] encode(Codec.Encoder encoder, @Nullable Object value) {

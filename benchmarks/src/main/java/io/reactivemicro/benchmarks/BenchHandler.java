@@ -1,0 +1,41 @@
+package io.reactivemicro.benchmarks;
+
+import io.reactivemicro.benchmarks.Payloads.Order;
+import io.reactivemicro.server.Handler;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The endpoints the {@code micro} server serves, one per scenario. */
+@Handler("Bench")
+public final class BenchHandler {
+
+  /** {@code Bench.Echo}: answers the request with itself, through the JSON codec. */
+  public Mono<Order> echo(Order order) {
+    return Mono.just(order);
+  }
+
+  /** {@code Bench.EchoBytes}: answers the bytes with themselves, through the bytes codec. */
+  public Mono<byte[]> echoBytes(byte[] bytes) {
+    return Mono.just(bytes);
+  }
+
+  /** {@code Bench.Stream}: a million copies of the request, as the caller asks for them. */
+  public Flux<Order> stream(Order order) {
+    return Flux.range(0, Payloads.STREAM_MESSAGES).map(i -> order);
+  }
+
+  /** {@code Bench.Channel}: echoes each request. */
+  public Flux<Order> channel(Flux<Order> orders) {
+    return orders;
+  }
+
+  /** {@code Bench.Open}: one copy of the request, then the stream stays open until cancelled. */
+  public Flux<Order> open(Order order) {
+    return Flux.just(order).concatWith(Flux.never());
+  }
+
+  /** {@code Bench.Slow}: ten million copies of the request, as the caller asks for them. */
+  public Flux<Order> slow(Order order) {
+    return Flux.range(0, Payloads.SLOW_STREAM_MESSAGES).map(i -> order);
+  }
+}

@@ -1,0 +1,275 @@
+package io.reactivemicro.benchmarks.report;
+
+import io.reactivemicro.benchmarks.jmh.ChannelBenchmark;
+import io.reactivemicro.benchmarks.jmh.HttpPostBenchmark;
+import io.reactivemicro.benchmarks.jmh.LoadBenchmark;
+import io.reactivemicro.benchmarks.jmh.RequestResponseBenchmark;
+import io.reactivemicro.benchmarks.jmh.RequestStreamBenchmark;
+import io.reactivemicro.benchmarks.load.Outcome;
+import io.reactivemicro.benchmarks.memory.SlowConsumer;
+import io.reactivemicro.benchmarks.memory.Streams10k;
+import io.reactivemicro.benchmarks.server.ServerProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs the suite, then writes {@code benchmarks/results/latest.json}, {@code docs/benchmarks/results.md}
+ * and the charts beside it, and prints the results with the goals.
+ *
+ * <pre>
+ * benchmarks/run [--quick] [--only REGEX] [--impl micro,rsocket,...] [--jfr DIR]
+ * </pre>
+ *
+ * <p>{@code --only} keeps the scenarios whose names match, {@code --impl} the implementations listed; a
+ * partial run writes its files under {@code benchmarks/target/partial} rather than over the published
+ * results. {@code --jfr} records every client and server JVM with Flight Recorder into that folder.
+ */
+public final class Suite {
+
+  /** A scenario, the implementations it compares, and how it runs. */
+  record Scenario(String name, List<String> impls, @Nullable Class<?> benchmark, @Nullable String concurrency) {}
+
+  static final List<String> RPC = List.of("micro", "micro-bytes", "rsocket", "grpc", "reactor-netty-http");
+  static final List<String> STREAMING = List.of("micro", "rsocket", "grpc");
+
+  static final List<Scenario> SCENARIOS = List.of(
+      new Scenario("request-response-c1", RPC, RequestResponseBenchmark.class, "1"),
+      new Scenario("request-response-c64", RPC, RequestResponseBenchmark.class, "64"),
+      new Scenario("request-response-c256", RPC, RequestResponseBenchmark.class, "256"),
+      new Scenario("request-stream", STREAMING, RequestStreamBenchmark.class, null),
+      new Scenario("channel", STREAMING, ChannelBenchmark.class, null),
+      new Scenario("streams-10k", List.of("micro", "rsocket"), null, null),
+      new Scenario("slow-consumer", List.of("micro"), null, null),
+      new Scenario("http-post", List.of("micro", "reactor-netty-http"), HttpPostBenchmark.class, null));
+
+  private final boolean quick;
+  private final Pattern only;
+  private final @Nullable List<String> impls;
+  private final @Nullable Path jfr;
+  private final Path root;
+  private final Path out;
+  private final Map<String, ServerProcess> servers = new LinkedHashMap<>();
+
+  private Suite(String[] args) {
+    boolean quickFlag = false;
+    String onlyRegex = ".*";
+    List<String> implList = null;
+    Path jfrDir = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick" -> quickFlag = true;
+        case "--only" -> onlyRegex = args[++i];
+        case "--impl" -> implList = List.of(args[++i].split(","));
+        case "--jfr" -> jfrDir = Path.of(args[++i]).toAbsolutePath();
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]
+            + "; use --quick, --only REGEX, --impl LIST, --jfr DIR");
+      }
+    }
+    this.quick = quickFlag;
+    this.only = Pattern.compile(onlyRegex);
+    this.impls = implList;
+    this.jfr = jfrDir;
+    this.root = Path.of(System.getProperty("bench.root", "..")).toAbsolutePath().normalize();
+    this.out = root.resolve("benchmarks/target/bench-out");
+  }
+
+  /**
+   * Runs the suite.
+   *
+   * @param args see the class description
+   */
+  public static void main(String[] args) throws Exception {
+    new Suite(args).run();
+    System.exit(0);
+  }
+
+  private void run() throws IOException, InterruptedException {
+    long start = System.nanoTime();
+    deleteRecursively(out);
+    Files.createDirectories(out);
+    if (jfr != null) {
+      Files.createDirectories(jfr);
+      System.setProperty("bench.jfr", jfr.toString());
+    }
+    System.setProperty("bench.out", out.toString());
+    String loadBefore = Environment.loadAverage();
+
+    List<Row> rows = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    List<Scenario> selected = selected();
+    try {
+      startServers(selected);
+      rows.addAll(jmh(selected, failures));
+    } finally {
+      servers.values().forEach(ServerProcess::close);
+      servers.clear();
+    }
+    for (Scenario scenario : selected) {
+      if (scenario.benchmark() == null) {
+        rows.addAll(forked(scenario, failures));
+      }
+    }
+
+    boolean partial = !only.pattern().equals(".*") || impls != null;
+    Map<String, Object> env = Environment.describe(quick, loadBefore, Duration.ofNanos(System.nanoTime() - start));
+    List<Goal> goals = Goals.check(rows);
+    Report report = new Report(env, rows, goals, failures, SCENARIOS);
+    Path json = partial ? root.resolve("benchmarks/target/partial/latest.json") : root.resolve("benchmarks/results/latest.json");
+    Path docs = partial ? root.resolve("benchmarks/target/partial") : root.resolve("docs/benchmarks");
+    report.write(json, docs);
+    System.out.println();
+    System.out.println(report.console());
+    System.out.println("Wrote " + root.relativize(json) + ", " + root.relativize(docs.resolve(Report.MARKDOWN))
+        + " and the charts beside it, in " + Duration.ofNanos(System.nanoTime() - start).toSeconds() + " s.");
+  }
+
+  /**
+   * Starts one server JVM per server implementation the JMH scenarios need, shared by their benchmarks.
+   * The heap scenarios start their own, so that nothing else has run in the heap they measure.
+   */
+  private void startServers(List<Scenario> selected) {
+    for (Scenario scenario : selected) {
+      if (scenario.benchmark() == null) {
+        continue;
+      }
+      for (String impl : scenario.impls()) {
+        String server = LoadBenchmark.serverOf(impl);
+        servers.computeIfAbsent(server, s -> ServerProcess.start(s, "shared"));
+      }
+    }
+  }
+
+  private List<Scenario> selected() {
+    List<Scenario> chosen = new ArrayList<>();
+    for (Scenario scenario : SCENARIOS) {
+      if (!only.matcher(scenario.name()).matches()) {
+        continue;
+      }
+      List<String> list = impls == null ? scenario.impls()
+          : scenario.impls().stream().filter(impls::contains).toList();
+      if (!list.isEmpty()) {
+        chosen.add(new Scenario(scenario.name(), list, scenario.benchmark(), scenario.concurrency()));
+      }
+    }
+    return chosen;
+  }
+
+  /**
+   * Runs the JMH scenarios: one client JVM per implementation ({@link ClientJvm}) runs that
+   * implementation's scenarios in the suite's order, against the shared servers.
+   */
+  private List<Row> jmh(List<Scenario> selected, List<String> failures) throws IOException, InterruptedException {
+    List<Row> rows = new ArrayList<>();
+    for (String impl : RPC) {
+      List<String> names = new ArrayList<>();
+      for (Scenario scenario : selected) {
+        if (scenario.benchmark() != null && scenario.impls().contains(impl)) {
+          names.add(scenario.name());
+        }
+      }
+      if (names.isEmpty()) {
+        continue;
+      }
+      List<String> command = javaCommand("client-" + impl);
+      servers.forEach((server, process) -> command.add(2, "-D" + LoadBenchmark.portProperty(server) + "="
+          + process.port() + "," + process.controlPort()));
+      command.add(ClientJvm.class.getName());
+      command.add(quick ? "quick" : "full");
+      command.add(impl);
+      command.addAll(names);
+      System.out.println("# client JVM of " + impl + ": " + String.join(", ", names));
+      run(command, Duration.ofMinutes(10));
+    }
+    for (Scenario scenario : selected) {
+      if (scenario.benchmark() == null) {
+        continue;
+      }
+      for (String impl : scenario.impls()) {
+        Map<String, Object> outcome = Outcome.read(scenario.name(), impl);
+        if (outcome.get("ops_per_s") == null) {
+          failures.add(scenario.name() + " / " + impl + ": the benchmark failed; see its output above");
+          continue;
+        }
+        rows.add(Row.of(scenario.name(), impl, outcome));
+      }
+    }
+    return rows;
+  }
+
+  /** Returns the start of a command that runs a class in a JVM with the benchmarks' flags. */
+  private List<String> javaCommand(String recordingName) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(ServerProcess.JVM_FLAGS);
+    command.add("-Dbench.out=" + out);
+    if (jfr != null) {
+      command.add("-Dbench.jfr=" + jfr);
+      command.add("-XX:StartFlightRecording=settings=profile,filename=" + jfr.resolve(recordingName + ".jfr"));
+    }
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    return command;
+  }
+
+  /** Runs a command with the suite's output, and says whether it ended well in time. */
+  private static boolean run(List<String> command, Duration timeout) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).inheritIO().start();
+    boolean finished = process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS);
+    if (!finished) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      return false;
+    }
+    return process.exitValue() == 0;
+  }
+
+  /** Runs a scenario outside JMH, in a JVM of its own with the same fixed heap as the benchmarks. */
+  private List<Row> forked(Scenario scenario, List<String> failures) throws IOException, InterruptedException {
+    List<Row> rows = new ArrayList<>();
+    for (String impl : scenario.impls()) {
+      List<String> command = javaCommand("client-" + scenario.name() + "-" + impl);
+      if (scenario.name().equals("streams-10k")) {
+        command.add(Streams10k.class.getName());
+        command.add(impl);
+      } else {
+        command.add(SlowConsumer.class.getName());
+        command.add(String.valueOf(quick ? 8 : 30));
+      }
+      System.out.println("# " + scenario.name() + " / " + impl);
+      boolean ok = run(command, Duration.ofMinutes(5));
+      Map<String, Object> outcome = Outcome.read(scenario.name(), impl);
+      if (!ok || outcome.isEmpty()) {
+        failures.add(scenario.name() + " / " + impl + ": the run failed; see its output above");
+        continue;
+      }
+      System.out.println("  " + outcome);
+      rows.add(Row.of(scenario.name(), impl, outcome));
+    }
+    return rows;
+  }
+
+  private static void deleteRecursively(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(path)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+  }
+}

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -247,27 +248,24 @@ final class DefaultClient implements Client {
   }
 
   private Codec.Encoder encoder(String contentType, Type type) {
-    Codec.Encoder cached = encoders.get(new CodecKey(contentType, type));
-    if (cached != null) {
-      return cached;
-    }
-    Codec codec = codecs.get(contentType);
-    try {
-      return encoders.computeIfAbsent(new CodecKey(contentType, type), k -> codec.encoder(type));
-    } catch (IllegalArgumentException e) {
-      throw MicroException.badRequest(id, "%s", e.getMessage());
-    }
+    return prepared(encoders, contentType, type, Codec::encoder);
   }
 
-  Codec.Decoder decoder(String contentType, Type type) {
-    Codec.Decoder cached = decoders.get(new CodecKey(contentType, type));
+  private Codec.Decoder decoder(String contentType, Type type) {
+    return prepared(decoders, contentType, type,
+        (codec, t) -> t == Void.class ? data -> null : codec.decoder(t));
+  }
+
+  /** Returns the encoder or decoder of a content type for a type, prepared once and cached. */
+  private <T> T prepared(Map<CodecKey, T> cache, String contentType, Type type, BiFunction<Codec, Type, T> prepare) {
+    CodecKey key = new CodecKey(contentType, type);
+    T cached = cache.get(key);
     if (cached != null) {
       return cached;
     }
     Codec codec = codecs.get(contentType);
     try {
-      return decoders.computeIfAbsent(new CodecKey(contentType, type),
-          k -> type == Void.class ? data -> null : codec.decoder(type));
+      return cache.computeIfAbsent(key, k -> prepare.apply(codec, type));
     } catch (IllegalArgumentException e) {
       throw MicroException.badRequest(id, "%s", e.getMessage());
     }

@@ -13,7 +13,6 @@ import io.rsocket.metadata.RoutingMetadata;
 import io.rsocket.metadata.TaggingMetadataCodec;
 import io.rsocket.metadata.WellKnownAuthType;
 import io.rsocket.metadata.WellKnownMimeType;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -173,15 +172,5 @@ public final class WireMetadata {
           "no route: send the endpoint, such as Helloworld.Greeting, in the routing metadata extension");
     }
     return route;
-  }
-
-  /**
-   * Returns the UTF-8 text of a buffer without consuming it.
-   *
-   * @param buf the buffer
-   * @return its text
-   */
-  static String utf8(ByteBuf buf) {
-    return buf.toString(StandardCharsets.UTF_8);
   }
 }

@@ -33,6 +33,7 @@ final class DefaultService implements Service {
   private final Map<String, String> metadata;
   private final String nodeId;
   private final Registry registry;
+  private final boolean ownsRegistry;
   private final Duration registerTtl;
   private final Duration registerInterval;
   private final Duration drainTimeout;
@@ -46,11 +47,14 @@ final class DefaultService implements Service {
     this.version = builder.version;
     this.metadata = Map.copyOf(builder.metadata);
     this.nodeId = name + "-" + UUID.randomUUID();
-    this.registry = builder.registry;
+    this.ownsRegistry = builder.registry == null && builder.settings.get("registry").isPresent();
+    this.registry = builder.registry != null ? builder.registry : Registry.fromSettings(builder.settings);
+    String address = builder.address != null ? builder.address
+        : builder.settings.get("server_address").orElse(":0");
     this.registerTtl = builder.registerTtl;
     this.registerInterval = builder.registerInterval;
     this.drainTimeout = builder.drainTimeout;
-    this.server = Server.builder(name).address(builder.address).handlers(builder.handlers)
+    this.server = Server.builder(name).address(address).handlers(builder.handlers)
         .interceptors(builder.serverInterceptors).codecs(builder.codecs)
         .transportOptions(builder.transportOptions).build();
     this.client = Client.builder().registry(registry).codecs(builder.codecs)
@@ -123,6 +127,10 @@ final class DefaultService implements Service {
           });
       return deregister
           .then(server.stop(drainTimeout))
+          .then(Mono.defer(() -> ownsRegistry ? registry.close().onErrorResume(e -> {
+            LOG.warn("service {}: closing registry {} failed: {}", name, registry.name(), e.toString());
+            return Mono.empty();
+          }) : Mono.<Void>empty()))
           // Before completion is signalled, not after: run() lets the JVM exit as soon as stop() completes.
           .doOnTerminate(() -> {
             client.dispose();

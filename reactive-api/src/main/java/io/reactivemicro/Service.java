@@ -3,6 +3,7 @@ package io.reactivemicro;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.client.ClientInterceptor;
 import io.reactivemicro.codec.Codecs;
+import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.registry.ServiceInfo;
 import io.reactivemicro.server.Server;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -88,11 +90,12 @@ public interface Service {
     final String name;
     String version = "latest";
     final Map<String, String> metadata = new LinkedHashMap<>();
-    String address = ":0";
+    @Nullable String address;
+    Settings settings = Settings.fromEnvironment();
     final List<Object> handlers = new ArrayList<>();
     final List<ServerInterceptor> serverInterceptors = new ArrayList<>();
     final List<ClientInterceptor> clientInterceptors = new ArrayList<>();
-    Registry registry = Registry.defaultRegistry();
+    @Nullable Registry registry;
     Duration registerTtl = Duration.ofSeconds(30);
     Duration registerInterval = Duration.ofSeconds(10);
     Duration drainTimeout = Duration.ofSeconds(10);
@@ -118,7 +121,11 @@ public interface Service {
       return this;
     }
 
-    /** Sets the address: {@code host:port}, {@code :port} for every interface; {@code :0}, any free port, by default. */
+    /**
+     * Sets the address: {@code host:port}, {@code :port} for every interface. By default the setting
+     * {@code server_address} ({@code MICRO_SERVER_ADDRESS}, {@code --server_address}), else {@code :0}, any
+     * free port.
+     */
     public Builder address(String address) {
       this.address = Objects.requireNonNull(address, "address");
       return this;
@@ -142,10 +149,31 @@ public interface Service {
       return this;
     }
 
-    /** Sets the registry; the JVM-wide memory registry by default. */
+    /**
+     * Sets the registry. By default the one the settings choose ({@code MICRO_REGISTRY},
+     * {@code --registry}), which the service then closes when it stops; else the JVM-wide memory registry.
+     */
     public Builder registry(Registry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
       return this;
+    }
+
+    /**
+     * Sets where backends chosen without code come from; by default the {@code MICRO_*} environment
+     * variables. Values set on this builder win over them.
+     */
+    public Builder settings(Settings settings) {
+      this.settings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /**
+     * Reads Go Micro's flags from a {@code main} method's arguments, such as
+     * {@code --registry=etcd --registry_address=10.0.0.1:2379 --server_address=:8080}, over the
+     * {@code MICRO_*} environment variables. Other arguments are ignored.
+     */
+    public Builder args(String... args) {
+      return settings(Settings.fromEnvironment(args));
     }
 
     /** Sets how long a registration lasts (30 s by default) and how often it is renewed (10 s by default). */

@@ -1,5 +1,7 @@
 package io.reactivemicro.registry;
 
+import io.reactivemicro.plugin.Plugins;
+import io.reactivemicro.plugin.Settings;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -66,6 +68,27 @@ public interface Registry {
    *     can look the services up again.
    */
   Flux<RegistryEvent> watch(@Nullable String service);
+
+  /**
+   * Releases what the registry holds (connections, leases, sockets). Nodes registered through it are
+   * not deregistered: they expire with their TTL unless deregistered first.
+   *
+   * @return a {@code Mono} that completes once released; the default does nothing
+   */
+  default Mono<Void> close() {
+    return Mono.empty();
+  }
+
+  /**
+   * Returns the registry {@code settings} choose: {@code MICRO_REGISTRY} or {@code --registry}, one of
+   * the {@link RegistryProvider}s on the class path; {@code memory}, the JVM-wide in-memory registry,
+   * when none is chosen.
+   *
+   * @throws IllegalArgumentException when the chosen registry is not on the class path
+   */
+  static Registry fromSettings(Settings settings) {
+    return Plugins.create(RegistryProvider.class, "registry", "memory", settings);
+  }
 
   /** Returns a new in-memory registry, for one JVM. */
   static Registry memory() {

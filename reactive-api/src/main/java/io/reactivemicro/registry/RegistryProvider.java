@@ -1,0 +1,10 @@
+package io.reactivemicro.registry;
+
+import io.reactivemicro.plugin.Provider;
+
+/**
+ * The plugin interface of registries: {@code MICRO_REGISTRY=<name>} (or {@code --registry=<name>}) picks
+ * the provider with that name, listed in {@code META-INF/services/io.reactivemicro.registry.RegistryProvider}.
+ * {@code MICRO_REGISTRY_ADDRESS} gives its addresses.
+ */
+public interface RegistryProvider extends Provider<Registry> {}

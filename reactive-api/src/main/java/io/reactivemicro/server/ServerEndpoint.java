@@ -119,6 +119,7 @@ public final class ServerEndpoint {
     return router.track(Mono.from(run(new ServerCall(this, metadata, request, false))));
   }
 
+
   /**
    * Serves a request-stream call; a request-response endpoint answers it with at most one element.
    *
@@ -171,23 +172,33 @@ public final class ServerEndpoint {
     if (result == null) {
       result = Flux.error(new IllegalStateException("handler of " + name() + " returned null"));
     }
-    return Flux.from(result)
-        .onErrorMap(e -> !(e instanceof MicroException), this::unexpected)
-        .contextWrite(ctx -> ctx.put(Metadata.CONTEXT_KEY, call.metadata()));
+    if (result instanceof Mono<?> mono) {
+      Mono<?> mapped = mono.onErrorMap(e -> !(e instanceof MicroException), this::unexpected);
+      // Metadata.current() reads an absent entry as empty metadata, so empty metadata needs no context.
+      return call.metadata().isEmpty() ? mapped : mapped.contextWrite(ctx -> ctx.put(Metadata.CONTEXT_KEY, call.metadata()));
+    }
+    Flux<?> mapped = Flux.from(result).onErrorMap(e -> !(e instanceof MicroException), this::unexpected);
+    return call.metadata().isEmpty() ? mapped : mapped.contextWrite(ctx -> ctx.put(Metadata.CONTEXT_KEY, call.metadata()));
   }
 
   private Publisher<?> invoke(MethodHandle handle, boolean noArgument, @Nullable Object request) {
-    return Flux.defer(() -> {
-      try {
-        Object result = noArgument ? (Object) handle.invokeExact() : (Object) handle.invokeExact(request);
-        if (result == null) {
-          return Flux.error(new IllegalStateException("handler of " + name() + " returned null"));
-        }
-        return (Publisher<?>) result;
-      } catch (Throwable t) {
-        return Flux.error(t);
+    if (model() == InteractionModel.REQUEST_RESPONSE) {
+      // A Mono all the way, so a request-response call needs no Flux-to-Mono adaptation.
+      return Mono.defer(() -> Mono.from(call(handle, noArgument, request)));
+    }
+    return Flux.defer(() -> call(handle, noArgument, request));
+  }
+
+  private Publisher<?> call(MethodHandle handle, boolean noArgument, @Nullable Object request) {
+    try {
+      Object result = noArgument ? (Object) handle.invokeExact() : (Object) handle.invokeExact(request);
+      if (result == null) {
+        return Flux.error(new IllegalStateException("handler of " + name() + " returned null"));
       }
-    });
+      return (Publisher<?>) result;
+    } catch (Throwable t) {
+      return Flux.error(t);
+    }
   }
 
   private MicroException unexpected(Throwable error) {

@@ -158,4 +158,25 @@ class MetadataPropagationTest {
         .expectComplete()
         .verify(TIMEOUT);
   }
+
+  @Test
+  void manyDistinctHeadersAndEndpointsOnOneConnectionEachReachTheirOwnCall() {
+    // More distinct metadata than the server resolves from its per-connection cache, in turn and twice
+    // over, so a cache that mixed entries up would hand one call another's headers.
+    Flux<String> seen = Flux.range(0, 40).concatMap(i -> {
+      Mono<Seen> call = i % 3 == 0
+          ? client.call("back", "Back.Seen", new Req("n"), Seen.class)
+          : client.call("back", "Back.Seen", new Req("n"), Seen.class,
+              CallOptions.of().metadata("X-Call", "call-" + (i % 20)));
+      String expected = i % 3 == 0 ? "none" : "call-" + (i % 20);
+      return call.map(s -> s.metadata().asMap().getOrDefault("X-Call", "none") + "=" + expected);
+    });
+    StepVerifier.create(seen.collectList())
+        .assertNext(pairs -> assertThat(pairs).hasSize(40).allSatisfy(pair -> {
+          String[] sides = pair.split("=");
+          assertThat(sides[0]).isEqualTo(sides[1]);
+        }))
+        .expectComplete()
+        .verify(TIMEOUT);
+  }
 }

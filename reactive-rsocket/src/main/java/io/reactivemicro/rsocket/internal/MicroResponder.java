@@ -1,6 +1,7 @@
 package io.reactivemicro.rsocket.internal;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.util.ReferenceCountUtil;
 import io.reactivemicro.errors.MicroException;
@@ -27,6 +28,24 @@ final class MicroResponder implements RSocket {
   private final String metadataMimeType;
   private final String contentType;
   private final int maxPayloadSize;
+  /**
+   * What recent metadata resolved to, so the same metadata bytes on this connection (a client calling
+   * one endpoint again and again) are decoded once. Small and fixed in size; replaced round-robin.
+   */
+  private final @Nullable Resolved[] resolved = new Resolved[RESOLVED_SLOTS];
+  private int nextSlot;
+
+  private static final int RESOLVED_SLOTS = 8;
+  private static final int MAX_RESOLVED_METADATA = 256;
+
+  /** Metadata bytes and what they resolved to; immutable. */
+  private record Resolved(ByteBuf bytes, ServerEndpoint endpoint, EndpointCodec codec, WireMetadata.Inbound inbound) {
+
+    boolean matches(ByteBuf metadata) {
+      int length = metadata.readableBytes();
+      return length == bytes.readableBytes() && ByteBufUtil.equals(metadata, metadata.readerIndex(), bytes, 0, length);
+    }
+  }
 
   /** The decoded first request of a call, with where it goes; or the error to answer a bad one with. */
   private record Call(@Nullable ServerEndpoint endpoint, @Nullable EndpointCodec codec,
@@ -129,12 +148,35 @@ final class MicroResponder implements RSocket {
       throw MicroException.badRequest(router.serviceName(),
           "no metadata: send the endpoint, such as Helloworld.Greeting, in the routing metadata extension");
     }
-    WireMetadata.Inbound inbound = WireMetadata.decode(payload.metadata(), metadataMimeType, contentType,
-        router.serviceName());
+    Resolved target = resolve(payload.metadata());
+    Object request = decodeData ? target.codec.decode(payload.getData()) : null;
+    return new Call(target.endpoint, target.codec, target.inbound, request, null);
+  }
+
+  /**
+   * Resolves metadata to its endpoint, codec and headers, from the cache when these bytes were seen
+   * before. Requests of one connection arrive on its event loop, so the cache is not shared between
+   * threads; a stale read would only cost a decode.
+   */
+  private Resolved resolve(ByteBuf metadata) {
+    for (Resolved candidate : resolved) {
+      if (candidate != null && candidate.matches(metadata)) {
+        return candidate;
+      }
+    }
+    WireMetadata.Inbound inbound = WireMetadata.decode(metadata, metadataMimeType, contentType, router.serviceName());
     ServerEndpoint endpoint = router.require(inbound.route());
     EndpointCodec codec = endpoint.codec(inbound.contentType());
-    Object request = decodeData ? codec.decode(payload.getData()) : null;
-    return new Call(endpoint, codec, inbound, request, null);
+    int length = metadata.readableBytes();
+    if (length > MAX_RESOLVED_METADATA) {
+      return new Resolved(Unpooled.EMPTY_BUFFER, endpoint, codec, inbound);
+    }
+    byte[] copy = new byte[length];
+    metadata.getBytes(metadata.readerIndex(), copy);
+    Resolved fresh = new Resolved(Unpooled.wrappedBuffer(copy), endpoint, codec, inbound);
+    resolved[nextSlot] = fresh;
+    nextSlot = (nextSlot + 1) % RESOLVED_SLOTS;
+    return fresh;
   }
 
   private void checkSize(Payload payload) {

@@ -2,6 +2,7 @@ package io.reactivemicro.rsocket.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.reactivemicro.codec.Codec;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -44,6 +46,10 @@ public final class RSocketClientTransport implements ClientTransport {
 
   private static final String ID = "io.reactivemicro.client";
   private static final String CONNECTION_MIME = JsonCodec.CONTENT_TYPE;
+
+  private static final int MAX_CACHED_METADATA = 4096;
+  private static final ConcurrentHashMap<String, ConcurrentHashMap<String, byte[]>> ENCODED = new ConcurrentHashMap<>();
+  private static final AtomicInteger CACHED_COUNT = new AtomicInteger();
 
   private final TransportOptions options;
   private final Map<String, Mono<RSocket>> connections = new ConcurrentHashMap<>();
@@ -151,10 +157,36 @@ public final class RSocketClientTransport implements ClientTransport {
   }
 
   private static Payload payload(RSocket rsocket, OutboundRequest request) {
-    ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
-    ByteBuf metadata = WireMetadata.encode(alloc, request.endpoint(), request.contentType(), CONNECTION_MIME,
-        request.metadata());
-    return ByteBufPayload.create(Unpooled.wrappedBuffer(request.data()), metadata);
+    return ByteBufPayload.create(Unpooled.wrappedBuffer(request.data()), metadata(request));
+  }
+
+  /**
+   * Encodes a request's metadata. Metadata without headers depends only on the endpoint and content
+   * type, so it is encoded once and its bytes shared by later calls, for up to
+   * {@value #MAX_CACHED_METADATA} such pairs; calls with headers are encoded each time.
+   */
+  static ByteBuf metadata(OutboundRequest request) {
+    if (!request.metadata().isEmpty()) {
+      return WireMetadata.encode(ByteBufAllocator.DEFAULT, request.endpoint(), request.contentType(), CONNECTION_MIME,
+          request.metadata());
+    }
+    Map<String, byte[]> byEndpoint = ENCODED.get(request.contentType());
+    byte[] bytes = byEndpoint == null ? null : byEndpoint.get(request.endpoint());
+    if (bytes == null) {
+      ByteBuf encoded = WireMetadata.encode(ByteBufAllocator.DEFAULT, request.endpoint(), request.contentType(),
+          CONNECTION_MIME, request.metadata());
+      try {
+        bytes = ByteBufUtil.getBytes(encoded);
+      } finally {
+        encoded.release();
+      }
+      if (CACHED_COUNT.get() < MAX_CACHED_METADATA
+          && ENCODED.computeIfAbsent(request.contentType(), type -> new ConcurrentHashMap<>())
+              .putIfAbsent(request.endpoint(), bytes) == null) {
+        CACHED_COUNT.incrementAndGet();
+      }
+    }
+    return Unpooled.wrappedBuffer(bytes);
   }
 
   private static Object decode(Payload payload, Codec.Decoder decoder) {

@@ -278,6 +278,11 @@ public final class MdnsRegistry implements Registry {
     }).subscribeOn(Schedulers.boundedElastic());
   }
 
+  /** Returns this instance's id, which its TXT strings and thread names carry. */
+  String id() {
+    return id;
+  }
+
   @Override
   public String toString() {
     return "MdnsRegistry[" + id + ", interface " + (interfaceSetting == null ? "default" : interfaceSetting) + "]";

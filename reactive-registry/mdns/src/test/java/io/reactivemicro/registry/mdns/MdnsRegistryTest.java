@@ -11,6 +11,12 @@ import io.reactivemicro.registry.RegistryContract;
 import io.reactivemicro.registry.RegistryEvent;
 import io.reactivemicro.registry.ServiceInfo;
 import io.reactivemicro.registry.Value;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -245,6 +251,38 @@ class MdnsRegistryTest extends RegistryContract {
   }
 
   @Test
+  void malformedAndForeignPacketsOnTheNetworkAreIgnored() throws Exception {
+    String name = serviceName("after-garbage");
+    Recorder events = watch(null);
+    assertThat(lookUp(name)).isEmpty();
+    String instance = "intruder._micro._tcp.local.";
+    List<byte[]> packets = List.of(
+        new byte[] {1, 2, 3},
+        new byte[] {0, 0, (byte) 0x84, 0, 0, 0, 0, 1, 0, 0, 0, 0, (byte) 0xC0, 12},
+        DnsMessage.response(List.of(DnsMessage.DnsRecord.txt(instance, List.of("path=/", "foo=bar"), 120))).encode(),
+        DnsMessage.response(List.of(DnsMessage.DnsRecord.txt(instance,
+            List.of("txtvers=1", "r=someone", "d=bm90IHpsaWI"), 120))).encode(),
+        DnsMessage.response(List.of(DnsMessage.DnsRecord.txt(instance,
+            List.of("txtvers=1", "r=someone", "d=!!!"), 120))).encode());
+    try (DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET)) {
+      channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, NetworkInterface.getByName("lo"));
+      for (byte[] packet : packets) {
+        channel.send(ByteBuffer.wrap(packet), new InetSocketAddress("224.0.0.251", MdnsRegistry.DEFAULT_PORT));
+      }
+    }
+
+    MdnsRegistry other = newRegistry();
+    Node node = Node.of(name + "-1", "127.0.0.1:8081");
+    registerOn(other, service(name, "1.0.0", node), Duration.ofSeconds(30));
+
+    awaitUntil(TIMEOUT, () -> nodesOn(registry, name).contains(node), "the registry stopped hearing the network");
+    StepVerifier.create(events.flux().take(1))
+        .assertNext(event -> assertThat(event.service().name()).isEqualTo(name))
+        .expectComplete()
+        .verify(TIMEOUT);
+  }
+
+  @Test
   void theSameNodeIdInTwoServicesIsTwoNodes() {
     String first = serviceName("first");
     String second = serviceName("second");
@@ -290,12 +328,17 @@ class MdnsRegistryTest extends RegistryContract {
   }
 
   @Test
-  void closingCompletesWatchersAndFailsLaterOperationsWith503() {
+  void closingCompletesWatchersStopsTheThreadsAndFailsLaterOperationsWith503() {
     MdnsRegistry closing = newRegistry();
+    assertThat(closing.getService("anything").collectList().block(TIMEOUT)).isEmpty();
+    assertThat(threadsOf(closing)).as("threads while open").hasSize(2);
+
     StepVerifier.create(closing.watch(null))
         .then(() -> closing.close().block(TIMEOUT))
         .expectComplete()
         .verify(TIMEOUT);
+
+    awaitUntil(TIMEOUT, () -> threadsOf(closing).isEmpty(), "threads still running: " + threadsOf(closing));
 
     StepVerifier.create(closing.getService("anything"))
         .expectErrorSatisfies(error -> assertThat(error).isInstanceOfSatisfying(MicroException.class,
@@ -307,6 +350,14 @@ class MdnsRegistryTest extends RegistryContract {
   @Test
   void theDefaultInterfaceHereIsLoopback() {
     assertThat(MdnsRegistry.chooseInterface(null).getName()).isEqualTo("lo");
+  }
+
+  private static List<String> threadsOf(MdnsRegistry registry) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(name -> name.endsWith(registry.id()))
+        .toList();
   }
 
   /** Watches {@code name} on {@code other}, replaying what it saw to every subscriber of the result. */

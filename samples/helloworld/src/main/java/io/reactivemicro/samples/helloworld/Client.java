@@ -1,12 +1,16 @@
 package io.reactivemicro.samples.helloworld;
 
 import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.registry.Registry;
 import java.time.Duration;
 import reactor.core.publisher.Flux;
 
 /**
  * Calls a running helloworld service through a typed proxy of {@link Greeter}, in all three shapes.
- * The address defaults to {@code 127.0.0.1:8080}; pass another as the first argument.
+ * Given an address as the first argument, it calls that address; given a registry
+ * ({@code --registry=mdns}, {@code MICRO_REGISTRY=mdns}, ...), it finds the service's instances there and
+ * spreads its calls over them; else it calls {@code 127.0.0.1:8080}.
  */
 public final class Client {
 
@@ -15,14 +19,23 @@ public final class Client {
   /**
    * Calls the service and prints what it answers.
    *
-   * @param args an optional address, such as {@code 127.0.0.1:9090}
+   * @param args an optional address, such as {@code 127.0.0.1:9090}, and flags such as
+   *     {@code --registry=mdns}
    */
   public static void main(String[] args) {
-    String address = args.length > 0 ? args[0] : "127.0.0.1:8080";
-    io.reactivemicro.client.Client client = io.reactivemicro.client.Client.builder().build();
+    Settings settings = Settings.fromEnvironment(args);
+    String address = Main.address(args);
+    if (address == null && settings.get("registry").isEmpty()) {
+      address = "127.0.0.1:8080";
+    }
+    CallOptions options = CallOptions.of().timeout(Duration.ofSeconds(5));
+    if (address != null) {
+      options = options.address(address);
+    }
+    Registry registry = Registry.fromSettings(settings);
+    io.reactivemicro.client.Client client = io.reactivemicro.client.Client.builder().registry(registry).build();
     try {
-      Greeter greeter = client.proxy(Greeter.class, "helloworld",
-          CallOptions.of().address(address).timeout(Duration.ofSeconds(5)));
+      Greeter greeter = client.proxy(Greeter.class, "helloworld", options);
 
       System.out.println(greeter.greeting(new Request("alice")).block().message());
 
@@ -35,6 +48,7 @@ public final class Client {
           .blockLast();
     } finally {
       client.dispose();
+      registry.close().block(Duration.ofSeconds(5));
     }
   }
 }

@@ -76,8 +76,11 @@ public final class CallOptions {
   }
 
   /**
-   * Returns these options with how many times a failed call to an idempotent endpoint is retried on
-   * another node. Calls to endpoints not marked idempotent are never retried once sent.
+   * Returns these options with how many times a call to an idempotent endpoint that failed with a
+   * {@code 408}, {@code 502}, {@code 503} or {@code 504} is sent again, each time to the next node.
+   * Calls to endpoints not idempotent are never sent again once they may have reached a node; a node
+   * that could not be reached, before anything was sent, is skipped for the next whatever the endpoint,
+   * without counting as a retry.
    */
   public CallOptions retries(int retries) {
     if (retries < 0) {
@@ -86,7 +89,10 @@ public final class CallOptions {
     return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter);
   }
 
-  /** Returns these options saying whether the endpoint may run twice, which allows retries. */
+  /**
+   * Returns these options saying whether the endpoint may run twice, which allows retries. When unset,
+   * the service's registration decides: an endpoint declared {@code @Endpoint(idempotent = true)} is.
+   */
   public CallOptions idempotent(boolean idempotent) {
     return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter);
   }

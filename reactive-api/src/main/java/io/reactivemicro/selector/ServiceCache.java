@@ -113,9 +113,12 @@ final class ServiceCache {
     lastUsed = now;
   }
 
-  /** Stops watching. */
+  /** Stops watching; callers still waiting for the first look-up get an error rather than wait for ever. */
   void dispose() {
     loop.dispose();
+    if (!loaded) {
+      firstLoad.tryEmitError(new IllegalStateException("service " + service + " was dropped from the selector's cache"));
+    }
   }
 
   private Flux<Boolean> watchAndLoad() {

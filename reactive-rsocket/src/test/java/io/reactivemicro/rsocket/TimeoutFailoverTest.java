@@ -30,7 +30,7 @@ import reactor.test.scheduler.VirtualTimeScheduler;
  */
 class TimeoutFailoverTest {
 
-  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(3);
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration BACKOFF = Duration.ofSeconds(1);
 
   /** Endpoints {@code Catalog.*}: an instance that can be made to hang. */

@@ -9,9 +9,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Which nodes of a service a call may go to: a version, and metadata every chosen node must carry, for
- * canary releases and A/B tests. Immutable: each {@code with} method returns a copy. A node's metadata is
- * its own metadata on top of its service's, so a key registered with the service
- * ({@code Service.builder(..).metadata("track", "canary")}) matches as well as one on the node.
+ * canary releases and A/B tests. Immutable: each method returns a copy. Metadata is matched against the
+ * node's own metadata, as Go Micro's label filter does; a service puts the metadata it is built with on
+ * its node ({@code Service.builder(..).metadata("track", "canary")}). The service-level metadata of a
+ * registration is not used: registries merge it across the nodes of a version.
  *
  * <pre>{@code
  * Filter canary = Filter.any().version("2.1.0").metadata("track", "canary");
@@ -68,20 +69,16 @@ public final class Filter {
   /**
    * Returns whether a node of a service passes this filter.
    *
-   * @param service the service, of the node's version, whose metadata the node inherits
+   * @param service the service, of the node's version
    * @param node the node
-   * @return {@code true} when the version matches and every required metadata entry is present
+   * @return {@code true} when the version matches and the node's metadata has every required entry
    */
   public boolean test(ServiceInfo service, Node node) {
     if (version != null && !version.equals(service.version())) {
       return false;
     }
     for (Map.Entry<String, String> required : metadata.entrySet()) {
-      String value = node.metadata().get(required.getKey());
-      if (value == null) {
-        value = service.metadata().get(required.getKey());
-      }
-      if (!required.getValue().equals(value)) {
+      if (!required.getValue().equals(node.metadata().get(required.getKey()))) {
         return false;
       }
     }

@@ -11,6 +11,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -98,7 +99,12 @@ final class DefaultService implements Service {
     return server.start()
         .then(Mono.fromCallable(() -> advertised(server.address())).subscribeOn(Schedulers.boundedElastic()))
         .flatMap(address -> {
-          node = new Node(nodeId, address, Map.of("transport", "rsocket", "protocols", "rsocket,http,websocket"));
+          // The service's metadata goes on its node too, as Go Micro's server does, so that selector
+          // filters (canary, A/B) tell apart nodes of one version.
+          Map<String, String> nodeMetadata = new HashMap<>(metadata);
+          nodeMetadata.put("transport", "rsocket");
+          nodeMetadata.put("protocols", "rsocket,http,websocket");
+          node = new Node(nodeId, address, nodeMetadata);
           return registry.register(info(), registerTtl);
         })
         .doOnSuccess(v -> {

@@ -115,7 +115,7 @@ public interface Service {
       return this;
     }
 
-    /** Adds a metadata entry, registered with the service. */
+    /** Adds a metadata entry, registered with the service and on its node (for selector filters). */
     public Builder metadata(String key, String value) {
       metadata.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
       return this;

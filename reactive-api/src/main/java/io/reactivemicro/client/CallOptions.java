@@ -1,6 +1,7 @@
 package io.reactivemicro.client;
 
 import io.reactivemicro.metadata.Metadata;
+import io.reactivemicro.selector.Filter;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -19,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CallOptions {
 
-  private static final CallOptions NONE = new CallOptions(null, null, Metadata.empty(), null, null, null, null);
+  private static final CallOptions NONE =
+      new CallOptions(null, null, Metadata.empty(), null, null, null, null, Filter.any());
 
   private final @Nullable Duration timeout;
   private final @Nullable String contentType;
@@ -28,9 +30,11 @@ public final class CallOptions {
   private final @Nullable Boolean idempotent;
   private final @Nullable String address;
   private final @Nullable Duration backoff;
+  private final Filter filter;
 
   private CallOptions(@Nullable Duration timeout, @Nullable String contentType, Metadata metadata,
-      @Nullable Integer retries, @Nullable Boolean idempotent, @Nullable String address, @Nullable Duration backoff) {
+      @Nullable Integer retries, @Nullable Boolean idempotent, @Nullable String address, @Nullable Duration backoff,
+      Filter filter) {
     this.timeout = timeout;
     this.contentType = contentType;
     this.metadata = metadata;
@@ -38,6 +42,7 @@ public final class CallOptions {
     this.idempotent = idempotent;
     this.address = address;
     this.backoff = backoff;
+    this.filter = filter;
   }
 
   /** Returns options with nothing set. */
@@ -51,51 +56,72 @@ public final class CallOptions {
    */
   public CallOptions timeout(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
-    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff);
+    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter);
   }
 
   /** Returns these options with the content type to encode the request and decode the response in. */
   public CallOptions contentType(String contentType) {
     Objects.requireNonNull(contentType, "contentType");
-    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff);
+    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter);
   }
 
   /** Returns these options with one more header, sent on top of the metadata in the caller's context. */
   public CallOptions metadata(String key, String value) {
-    return new CallOptions(timeout, contentType, metadata.with(key, value), retries, idempotent, address, backoff);
+    return new CallOptions(timeout, contentType, metadata.with(key, value), retries, idempotent, address, backoff, filter);
   }
 
   /** Returns these options with more headers. */
   public CallOptions metadata(Metadata more) {
-    return new CallOptions(timeout, contentType, metadata.merge(more), retries, idempotent, address, backoff);
+    return new CallOptions(timeout, contentType, metadata.merge(more), retries, idempotent, address, backoff, filter);
   }
 
   /**
-   * Returns these options with how many times a failed call to an idempotent endpoint is retried on
-   * another node. Calls to endpoints not marked idempotent are never retried once sent.
+   * Returns these options with how many times a call to an idempotent endpoint that failed with a
+   * {@code 408}, {@code 502}, {@code 503} or {@code 504} is sent again, each time to the next node.
+   * Calls to endpoints not idempotent are never sent again once they may have reached a node; a node
+   * that could not be reached, before anything was sent, is skipped for the next whatever the endpoint,
+   * without counting as a retry.
    */
   public CallOptions retries(int retries) {
     if (retries < 0) {
       throw new IllegalArgumentException("retries must not be negative");
     }
-    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff);
+    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter);
   }
 
-  /** Returns these options saying whether the endpoint may run twice, which allows retries. */
+  /**
+   * Returns these options saying whether the endpoint may run twice, which allows retries. When unset,
+   * the service's registration decides: an endpoint declared {@code @Endpoint(idempotent = true)} is.
+   */
   public CallOptions idempotent(boolean idempotent) {
-    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff);
+    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter);
   }
 
   /** Returns these options sending the call to a fixed {@code host:port} rather than selecting a node. */
   public CallOptions address(String address) {
     Objects.requireNonNull(address, "address");
-    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff);
+    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter);
   }
 
   /** Returns these options with the pause before the first retry; it doubles with each retry after. */
   public CallOptions backoff(Duration backoff) {
     Objects.requireNonNull(backoff, "backoff");
-    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff);
+    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter);
+  }
+
+  /**
+   * Returns these options choosing only among the nodes {@code filter} lets through, such as those of
+   * one version or those carrying a {@code track=canary} metadata entry. A filter set here is merged
+   * with the client's default one: its version wins, and its metadata entries are added to theirs.
+   */
+  public CallOptions filter(Filter filter) {
+    Objects.requireNonNull(filter, "filter");
+    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter);
+  }
+
+  /** Returns the node filter; {@link Filter#any()} when unset. */
+  public Filter filter() {
+    return filter;
   }
 
   /** Returns the timeout, or {@code null} when unset. */
@@ -147,12 +173,14 @@ public final class CallOptions {
         retries != null ? retries : defaults.retries,
         idempotent != null ? idempotent : defaults.idempotent,
         address != null ? address : defaults.address,
-        backoff != null ? backoff : defaults.backoff);
+        backoff != null ? backoff : defaults.backoff,
+        filter.orElse(defaults.filter));
   }
 
   @Override
   public String toString() {
     return "CallOptions{timeout=" + timeout + ", contentType=" + contentType + ", metadata=" + metadata
-        + ", retries=" + retries + ", idempotent=" + idempotent + ", address=" + address + ", backoff=" + backoff + '}';
+        + ", retries=" + retries + ", idempotent=" + idempotent + ", address=" + address + ", backoff=" + backoff
+        + ", filter=" + filter + '}';
   }
 }

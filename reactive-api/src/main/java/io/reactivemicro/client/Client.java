@@ -22,8 +22,10 @@ import reactor.core.publisher.Mono;
  *
  * <p>Nothing happens until the returned publisher is subscribed. The headers in the subscriber's
  * {@code Context} ({@link io.reactivemicro.metadata.Metadata}) are sent with the call. A node that cannot
- * be reached is skipped for another before anything is sent; a call that was sent is retried only when
- * the endpoint is idempotent. Errors arrive as {@link io.reactivemicro.errors.MicroException}.
+ * be reached is skipped for another before anything is sent; a call that may have reached a node is sent
+ * again, to the next node, only when the endpoint is idempotent (by {@link CallOptions#idempotent}, else
+ * by its registration). The selector learns how each call to a node went, and avoids failing nodes for a
+ * while. Errors arrive as {@link io.reactivemicro.errors.MicroException}.
  *
  * <pre>{@code
  * Client client = Client.builder().build();
@@ -149,7 +151,10 @@ public interface Client extends Disposable {
       return this;
     }
 
-    /** Sets the selector; a random selector over the registry by default. */
+    /**
+     * Sets the selector, which the caller disposes; by default {@link Selector#random(Registry)} over the
+     * registry, which the client then owns and disposes with itself.
+     */
     public Builder selector(Selector selector) {
       this.selector = Objects.requireNonNull(selector, "selector");
       return this;

@@ -22,8 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -39,6 +42,7 @@ final class DefaultClient implements Client {
   private final Selector selector;
   private final ClientTransport transport;
   private final boolean ownsTransport;
+  private final boolean ownsSelector;
   private final Codecs codecs;
   private final CallOptions defaults;
   private final ClientHandler chain;
@@ -49,6 +53,7 @@ final class DefaultClient implements Client {
     this.id = builder.id;
     Registry registry = builder.registry != null ? builder.registry : Registry.defaultRegistry();
     this.selector = builder.selector != null ? builder.selector : Selector.random(registry);
+    this.ownsSelector = builder.selector == null;
     this.ownsTransport = builder.transport == null;
     this.transport = builder.transport != null ? builder.transport : Transport.load().client(builder.transportOptions);
     this.codecs = builder.codecs;
@@ -108,6 +113,9 @@ final class DefaultClient implements Client {
 
   @Override
   public void dispose() {
+    if (ownsSelector) {
+      selector.dispose();
+    }
     if (ownsTransport) {
       transport.dispose();
     }
@@ -133,8 +141,6 @@ final class DefaultClient implements Client {
       CallOptions options = call.options();
       String contentType = Objects.requireNonNull(options.contentType());
       Metadata metadata = Metadata.from(ctx).merge(options.metadata());
-      boolean idempotent = Boolean.TRUE.equals(options.idempotent());
-      int retries = idempotent ? Objects.requireNonNull(options.retries()) : 0;
       Duration timeout = Objects.requireNonNull(options.timeout());
       String label = call.service() + " " + call.endpoint();
       if (call.model() == InteractionModel.REQUEST_CHANNEL) {
@@ -144,13 +150,13 @@ final class DefaultClient implements Client {
       OutboundRequest request = new OutboundRequest(call.endpoint(), contentType, metadata,
           encode(encoder, call.request()));
       if (call.fireAndForget()) {
-        return failover(call, retries, address -> withTimeout(transport.fireAndForget(address, request), timeout, label));
+        return failover(call, true, address -> withTimeout(transport.fireAndForget(address, request), timeout, label));
       }
       Codec.Decoder decoder = decoder(contentType, call.responseType());
       if (call.model() == InteractionModel.REQUEST_STREAM) {
-        return failover(call, retries, address -> transport.requestStream(address, request, decoder));
+        return failover(call, true, address -> transport.requestStream(address, request, decoder));
       }
-      return failover(call, retries,
+      return failover(call, true,
           address -> withTimeout(transport.requestResponse(address, request, decoder), timeout, label));
     });
   }
@@ -167,24 +173,36 @@ final class DefaultClient implements Client {
       Flux<byte[]> rest = all.skip(1).map(value -> encode(encoder(contentType, value.getClass()), value));
       Codec.Decoder decoder = decoder(contentType, call.responseType());
       // Only a failure to connect, before the rest was subscribed, is retried: a channel is not replayable.
-      return failover(call, 0, address -> transport.requestChannel(address, request, rest, decoder));
+      return failover(call, false, address -> transport.requestChannel(address, request, rest, decoder));
     }, false);
   }
 
-  private Flux<Object> failover(ClientCall call, int retries, Function<String, Publisher<?>> attempt) {
-    String fixed = call.options().address();
-    Mono<Next> nodes = fixed != null
-        ? Mono.just(fixedNode(fixed))
-        : selector.select(call.service());
-    return nodes.flatMapMany(next -> attempt(call, next, attempt, new HashSet<>(), 0, retries));
+  /**
+   * Selects the nodes, then makes attempts until one succeeds: a node that cannot be reached is skipped
+   * for the next, whatever the call; a call that may have reached a node is retried on the next one only
+   * when it is replayable and idempotent (by its options, else by the endpoint's registration).
+   */
+  private Flux<Object> failover(ClientCall call, boolean replayable, Function<String, Publisher<?>> attempt) {
+    CallOptions options = call.options();
+    String fixed = options.address();
+    if (fixed != null) {
+      Node node = Node.of(fixed, fixed);
+      return attempt(call, () -> node, false, attempt, new HashSet<>(), 0, retries(call, null, replayable));
+    }
+    return selector.select(call.service(), options.filter())
+        .flatMapMany(next -> attempt(call, next, true, attempt, new HashSet<>(), 0,
+            retries(call, next, replayable)));
   }
 
-  private static Next fixedNode(String address) {
-    Node node = Node.of(address, address);
-    return () -> node;
+  /** Returns how many times a call that may have reached a node may be sent again. */
+  private static int retries(ClientCall call, @Nullable Next next, boolean replayable) {
+    Boolean idempotent = call.options().idempotent();
+    boolean retryable = replayable && (idempotent != null ? idempotent
+        : next != null && next.idempotent(call.endpoint()));
+    return retryable ? Objects.requireNonNull(call.options().retries()) : 0;
   }
 
-  private Flux<Object> attempt(ClientCall call, Next next, Function<String, Publisher<?>> attempt,
+  private Flux<Object> attempt(ClientCall call, Next next, boolean selected, Function<String, Publisher<?>> attempt,
       Set<String> unreachable, int retried, int retries) {
     Node node = nextReachable(next, unreachable);
     if (node == null) {
@@ -192,22 +210,54 @@ final class DefaultClient implements Client {
           call.service(), unreachable.size()));
     }
     boolean[] received = {false};
-    return Flux.<Object>from(attempt.apply(node.address()))
+    Flux<Object> sent = Flux.from(attempt.apply(node.address()));
+    if (selected) {
+      sent = tracked(call, node, sent);
+    }
+    return sent
         .doOnNext(v -> received[0] = true)
-        .doOnComplete(() -> selector.mark(call.service(), node, null))
         .onErrorResume(error -> {
-          selector.mark(call.service(), node, error);
           if (error instanceof ConnectionFailedException) {
             unreachable.add(node.id());
-            return attempt(call, next, attempt, unreachable, retried, retries);
+            return attempt(call, next, selected, attempt, unreachable, retried, retries);
           }
           MicroException mapped = MicroException.from(id, error);
           if (!received[0] && retried < retries && retryable(mapped)) {
             Duration backoff = Objects.requireNonNull(call.options().backoff()).multipliedBy(1L << Math.min(retried, 10));
-            return Mono.delay(backoff).thenMany(attempt(call, next, attempt, unreachable, retried + 1, retries));
+            return Mono.delay(backoff)
+                .thenMany(attempt(call, next, selected, attempt, unreachable, retried + 1, retries));
           }
           return Flux.error(mapped);
         });
+  }
+
+  /**
+   * Tells the selector when the call to {@code node} starts and how it ends: with its first response for
+   * request-response, at its end for a stream; cancelled before any response, it ends with a
+   * {@link CancellationException}, which says nothing of the node.
+   */
+  private Flux<Object> tracked(ClientCall call, Node node, Flux<Object> sent) {
+    boolean single = call.model() == InteractionModel.REQUEST_RESPONSE;
+    return Flux.defer(() -> {
+      AtomicBoolean ended = new AtomicBoolean();
+      boolean[] received = {false};
+      Consumer<@Nullable Throwable> end = error -> {
+        if (ended.compareAndSet(false, true)) {
+          selector.mark(call.service(), node, error);
+        }
+      };
+      selector.started(call.service(), node);
+      return sent
+          .doOnNext(v -> {
+            received[0] = true;
+            if (single) {
+              end.accept(null);
+            }
+          })
+          .doOnComplete(() -> end.accept(null))
+          .doOnError(end::accept)
+          .doOnCancel(() -> end.accept(received[0] ? null : new CancellationException("the caller cancelled")));
+    });
   }
 
   /**

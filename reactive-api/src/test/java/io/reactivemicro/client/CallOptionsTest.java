@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reactivemicro.metadata.Metadata;
+import io.reactivemicro.selector.Filter;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -100,5 +101,16 @@ class CallOptionsTest {
     assertThatThrownBy(() -> CallOptions.of().backoff(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> CallOptions.of().address(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> CallOptions.of().contentType(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void theFilterOfACallIsMergedWithTheDefaultOne() {
+    CallOptions defaults = CallOptions.of().filter(Filter.any().version("1.0.0").metadata("zone", "eu"));
+
+    CallOptions merged = CallOptions.of().filter(Filter.any().metadata("track", "canary")).orElse(defaults);
+
+    assertThat(CallOptions.of().filter().isAny()).isTrue();
+    assertThat(merged.filter()).isEqualTo(Filter.any().version("1.0.0").metadata("zone", "eu").metadata("track", "canary"));
+    assertThat(CallOptions.of().orElse(defaults).filter()).isEqualTo(defaults.filter());
   }
 }

@@ -80,4 +80,71 @@ class StrategyTest {
     assertThat(List.of(next.next(), next.next(), next.next())).containsOnly(A);
     assertThat(Strategy.random().apply(List.of(B)).next()).isEqualTo(B);
   }
+
+  @Test
+  void leastOutstandingOfTwoNodesAlwaysPicksTheLessLoaded() {
+    Strategy strategy = Strategy.leastOutstanding();
+    List<Node> two = List.of(A, B);
+    strategy.started(A);
+    strategy.started(A);
+    strategy.started(B);
+
+    for (int i = 0; i < 50; i++) {
+      assertThat(strategy.apply(two).next()).isEqualTo(B);
+    }
+  }
+
+  @Test
+  void leastOutstandingFollowsCallsAsTheyEnd() {
+    Strategy.LeastOutstanding strategy = (Strategy.LeastOutstanding) Strategy.leastOutstanding();
+    strategy.started(A);
+    strategy.started(B);
+    strategy.started(B);
+    strategy.finished(B);
+    strategy.finished(B);
+
+    assertThat(strategy.outstanding(A)).isEqualTo(1);
+    assertThat(strategy.outstanding(B)).isZero();
+    assertThat(strategy.apply(List.of(A, B)).next()).isEqualTo(B);
+    strategy.finished(B);
+    assertThat(strategy.outstanding(B)).as("never negative").isZero();
+  }
+
+  @RepeatedTest(20)
+  void leastOutstandingNeverPicksTheMostLoadedOfThree() {
+    Strategy strategy = Strategy.leastOutstanding();
+    for (int i = 0; i < 5; i++) {
+      strategy.started(C);
+    }
+    strategy.started(B);
+
+    Next next = strategy.apply(NODES);
+
+    assertThat(next.next()).as("two choices: C loses to whichever other node is drawn").isNotEqualTo(C);
+    assertThat(new HashSet<>(List.of(next.next(), next.next()))).as("the others follow").hasSize(2);
+  }
+
+  @Test
+  void leastOutstandingSpreadsIdleNodesAtRandom() {
+    Strategy strategy = Strategy.leastOutstanding();
+    Set<Node> firsts = new HashSet<>();
+    for (int i = 0; i < 300 && firsts.size() < NODES.size(); i++) {
+      firsts.add(strategy.apply(NODES).next());
+    }
+
+    assertThat(firsts).containsExactlyInAnyOrder(A, B, C);
+  }
+
+  @Test
+  void leastOutstandingCoversEveryNodeInOneSelection() {
+    Strategy strategy = Strategy.leastOutstanding();
+    strategy.started(A);
+
+    Next next = strategy.apply(NODES);
+    List<Node> order = List.of(next.next(), next.next(), next.next());
+
+    assertThat(order).containsExactlyInAnyOrder(A, B, C);
+    assertThat(order.get(2)).as("the loaded node comes last on fail-over").isEqualTo(A);
+    assertThat(next.next()).isEqualTo(order.get(0));
+  }
 }

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
@@ -167,7 +168,9 @@ public final class RSocketBroker implements Broker {
   public Flux<Message> subscribe(String topic, SubscribeOptions options) {
     return Flux.defer(() -> {
       Broker.checkTopic(ID, topic);
-      String id = SERVICE + "-" + UUID.randomUUID();
+      // Not UUID.randomUUID(): it may block on the system's entropy, and this may run on an event loop.
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      String id = SERVICE + "-" + new UUID(random.nextLong(), random.nextLong());
       Flux<Message> source = started.flatMapMany(address -> Flux.<Message>create(sink -> {
         subscriptions.put(id, sink);
         Map<String, String> metadata = new LinkedHashMap<>();

@@ -122,9 +122,13 @@ public interface Client extends Disposable {
    *     the headers added
    * @param options the content type and headers; other options are ignored
    * @return a {@code Mono} that completes once the broker has taken the message; it fails with a
-   *     {@link io.reactivemicro.errors.MicroException} {@code 400} when the message cannot be encoded
+   *     {@link io.reactivemicro.errors.MicroException} {@code 400} when the message cannot be encoded; the
+   *     default, for clients without a broker, fails with a {@code 501}
    */
-  Mono<Void> publish(String topic, Object message, CallOptions options);
+  default Mono<Void> publish(String topic, Object message, CallOptions options) {
+    return Mono.error(io.reactivemicro.errors.MicroException.notImplemented("io.reactivemicro.client",
+        "this client has no broker to publish with"));
+  }
 
   /** Publishes a message on a topic as JSON, through the client's broker. */
   default Mono<Void> publish(String topic, Object message) {

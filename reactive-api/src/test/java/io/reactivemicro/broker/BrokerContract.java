@@ -73,6 +73,14 @@ public abstract class BrokerContract {
   }
 
   /**
+   * Returns whether {@link Broker#close()} ends the broker's open subscriptions; the JVM-wide memory
+   * broker outlives any one user, so its close does nothing.
+   */
+  protected boolean closeEndsSubscriptions() {
+    return true;
+  }
+
+  /**
    * Checks that nothing of a cancelled subscription is left on the backend (a queue, a registration, a
    * server-side subscription). Called once no subscription of the topic is open; the default checks
    * nothing.
@@ -339,6 +347,32 @@ public abstract class BrokerContract {
           .thenConsumeWhile(body -> !body.equals("last"))
           .expectNext("last")
           .thenCancel()
+          .verify(TIMEOUT);
+    }
+  }
+
+  @Test
+  @DisplayName("closing the broker ends its open subscriptions")
+  void closingEndsSubscriptions() {
+    String topic = topic();
+    String queue = queue();
+    Broker closing = createBroker();
+    List<Mono<Void>> ends = new ArrayList<>();
+    List<Mono<Void>> actives = new ArrayList<>();
+    for (String q : java.util.Arrays.asList(null, queue)) {
+      Sinks.Empty<Void> active = Sinks.empty();
+      actives.add(active.asMono());
+      // Ending with an error is allowed too: the subscription must not hang.
+      ends.add(closing.subscribe(topic, SubscribeOptions.of().withQueue(q).withOnActive(active::tryEmitEmpty))
+          .then().onErrorResume(e -> Mono.empty()).cache());
+    }
+    ends.forEach(end -> end.subscribe());
+    Mono.when(actives).block(TIMEOUT);
+    closing.close().block(TIMEOUT);
+    if (closeEndsSubscriptions()) {
+      Mono.when(ends).block(TIMEOUT);
+    } else {
+      StepVerifier.create(Mono.when(ends)).expectSubscription().expectNoEvent(Duration.ofMillis(200)).thenCancel()
           .verify(TIMEOUT);
     }
   }

@@ -16,6 +16,11 @@ class MemoryBrokerTest extends BrokerContract {
   }
 
   @Override
+  protected boolean closeEndsSubscriptions() {
+    return false;
+  }
+
+  @Override
   protected void assertReleased(String topic) {
     assertThat(broker.subscriptions(topic)).isZero();
   }

@@ -17,6 +17,8 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -53,6 +55,7 @@ public final class NatsBroker implements Broker {
   private final AtomicReference<@Nullable Conn> opened = new AtomicReference<>();
   private final Mono<Conn> connection;
   private final Object flushLock = new Object();
+  private final Set<FluxSink<Message>> sinks = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   /**
@@ -137,7 +140,9 @@ public final class NatsBroker implements Broker {
             Subscription subscription = options.queue() == null
                 ? c.dispatcher().subscribe(topic, handler)
                 : c.dispatcher().subscribe(topic, options.queue(), handler);
+            sinks.add(sink);
             sink.onDispose(() -> Schedulers.boundedElastic().schedule(() -> {
+              sinks.remove(sink);
               if (c.dispatcher().isActive()) {
                 c.dispatcher().unsubscribe(subscription);
               }
@@ -206,6 +211,7 @@ public final class NatsBroker implements Broker {
   public Mono<Void> close() {
     return Mono.<Void>fromRunnable(() -> {
       closed = true;
+      List.copyOf(sinks).forEach(FluxSink::complete);
       Conn conn = opened.getAndSet(null);
       if (conn != null) {
         try {

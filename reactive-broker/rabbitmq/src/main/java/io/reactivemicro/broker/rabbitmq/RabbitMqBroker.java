@@ -41,7 +41,8 @@ import reactor.util.Loggers;
  * never applies. {@link #subscribe} acknowledges a message once it is handed to the subscriber (at most
  * once); {@link #deliveries} leaves acknowledging to the subscriber (at least once), and messages not
  * acknowledged when the subscription ends are delivered again. Publishing waits for the publisher
- * confirm, so a completed publish was taken by RabbitMQ. amqp-client is blocking: every channel
+ * confirm, so a completed publish was taken by RabbitMQ. A lost connection ends the subscriptions with
+ * a {@code 503} (a service subscribes again); the next operation connects again. amqp-client is blocking: every channel
  * operation runs on {@link Schedulers#boundedElastic()}; messages arrive on amqp-client's consumer threads.
  *
  * <pre>{@code
@@ -75,9 +76,11 @@ public final class RabbitMqBroker implements Broker {
     this.factory = factory;
     this.addresses = List.copyOf(addresses);
     this.exchange = exchange;
-    this.connection = Mono.fromCallable(this::connect)
-        .subscribeOn(Schedulers.boundedElastic())
-        .cache(c -> Duration.ofMillis(Long.MAX_VALUE), e -> Duration.ZERO, () -> Duration.ZERO);
+    // amqp-client's automatic recovery is off: it would bring consumers back on channels whose
+    // subscriptions already failed. A lost connection fails the subscriptions instead (services subscribe
+    // again), and the next operation connects again.
+    factory.setAutomaticRecoveryEnabled(false);
+    this.connection = Mono.fromCallable(this::connection).subscribeOn(Schedulers.boundedElastic());
   }
 
   /**
@@ -107,9 +110,14 @@ public final class RabbitMqBroker implements Broker {
     return new RabbitMqBroker(factory, nodes, "micro");
   }
 
-  private Connection connect() {
+  /** Returns the open connection, connecting when there is none; blocking, so on boundedElastic. */
+  private synchronized Connection connection() {
     if (closed) {
       throw MicroException.serviceUnavailable(ID, "the RabbitMQ broker is closed");
+    }
+    Connection current = opened.get();
+    if (current != null && current.isOpen()) {
+      return current;
     }
     try {
       Connection c = factory.newConnection(addresses, "reactive-micro-broker");
@@ -136,7 +144,7 @@ public final class RabbitMqBroker implements Broker {
           .headers(new LinkedHashMap<>(message.headers()))
           .deliveryMode(2)
           .build();
-      return connection.publishOn(Schedulers.boundedElastic()).doOnNext(c -> {
+      return connection.doOnNext(c -> {
         synchronized (publishLock) {
           try {
             Channel channel = publishChannel;
@@ -172,7 +180,7 @@ public final class RabbitMqBroker implements Broker {
   public Flux<Delivery> deliveries(String topic, SubscribeOptions options) {
     return Flux.defer(() -> {
       Broker.checkTopic(ID, topic);
-      return connection.publishOn(Schedulers.boundedElastic()).flatMapMany(c -> Flux.<Delivery>create(sink -> {
+      return connection.flatMapMany(c -> Flux.<Delivery>create(sink -> {
         Channel channel = null;
         try {
           channel = c.createChannel();
@@ -199,7 +207,9 @@ public final class RabbitMqBroker implements Broker {
 
             @Override
             public void handleShutdownSignal(String consumerTag, ShutdownSignalException signal) {
-              if (!signal.isInitiatedByApplication()) {
+              if (signal.isInitiatedByApplication()) {
+                sink.complete();
+              } else {
                 sink.error(new MicroException(ID, 503, "the RabbitMQ channel of " + topic + " closed: "
                     + signal.getMessage(), "Service Unavailable", signal));
               }
@@ -254,7 +264,9 @@ public final class RabbitMqBroker implements Broker {
   @Override
   public Mono<Void> close() {
     return Mono.<Void>fromRunnable(() -> {
-      closed = true;
+      synchronized (this) {
+        closed = true;
+      }
       Connection c = opened.getAndSet(null);
       if (c != null && c.isOpen()) {
         try {

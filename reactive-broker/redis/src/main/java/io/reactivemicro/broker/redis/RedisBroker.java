@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
@@ -73,6 +74,7 @@ public final class RedisBroker implements Broker {
       new AtomicReference<>();
   private final Map<String, List<FluxSink<Message>>> channels = new ConcurrentHashMap<>();
   private final Map<String, Integer> subscribed = new HashMap<>();
+  private final Sinks.Empty<Void> closing = Sinks.empty();
 
   /**
    * Creates a broker; nothing connects until the first publish or subscription.
@@ -230,7 +232,8 @@ public final class RedisBroker implements Broker {
             .doOnSuccess(added -> options.onActive().run())
             .thenMany(Mono.defer(() -> connection.reactive().brpop(POP_TIMEOUT_SECONDS, list)).repeat())
             .map(popped -> MessageEnvelope.decode(popped.getValue()))
-            .onErrorMap(e -> !(e instanceof MicroException), this::unavailable),
+            .onErrorMap(e -> !(e instanceof MicroException), this::unavailable)
+            .takeUntilOther(closing.asMono().then(Mono.just(true))),
         connection -> Mono.fromCompletionStage(connection.closeAsync()));
   }
 
@@ -242,6 +245,7 @@ public final class RedisBroker implements Broker {
   @Override
   public Mono<Void> close() {
     return Mono.defer(() -> {
+      closing.tryEmitEmpty();
       channels.values().forEach(sinks -> sinks.forEach(FluxSink::complete));
       StatefulRedisConnection<byte[], byte[]> c = openCommands.getAndSet(null);
       StatefulRedisPubSubConnection<byte[], byte[]> p = openPubSub.getAndSet(null);

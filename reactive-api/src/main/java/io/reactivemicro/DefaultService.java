@@ -109,7 +109,7 @@ final class DefaultService implements Service {
   @Override
   public Mono<Void> start() {
     return server.start()
-        .then(subscribers.start())
+        .then(Mono.defer(subscribers::start))
         .then(Mono.fromCallable(() -> advertised(server.address())).subscribeOn(Schedulers.boundedElastic()))
         .flatMap(address -> {
           node = new Node(nodeId, address, Map.of("transport", "rsocket", "protocols", "rsocket,http,websocket"));

@@ -45,7 +45,7 @@ public final class Subscribers {
   private final Broker broker;
   private final Codecs codecs;
   private final List<SubscriberMethod> methods;
-  private final Sinks.Empty<Void> stopping = Sinks.empty();
+  private Sinks.Empty<Void> stopping = Sinks.empty();
   private final List<Mono<Void>> finished = new ArrayList<>();
   private final List<Disposable> running = new ArrayList<>();
 
@@ -91,6 +91,11 @@ public final class Subscribers {
    *     that could not subscribe
    */
   public synchronized Mono<Void> start() {
+    // A service may be started again after a stop.
+    stopping = Sinks.empty();
+    finished.clear();
+    running.clear();
+    Sinks.Empty<Void> stopSignal = stopping;
     List<Mono<Void>> actives = new ArrayList<>();
     for (SubscriberMethod method : methods) {
       Sinks.Empty<Void> active = Sinks.empty();
@@ -107,7 +112,7 @@ public final class Subscribers {
               .filter(e -> activated.get())
               .doBeforeRetry(signal -> LOG.warn("service {}: subscription to {} failed, subscribing again: {}",
                   serviceName, method.topic, signal.failure().toString())))
-          .takeUntilOther(stopping.asMono())
+          .takeUntilOther(stopSignal.asMono())
           .flatMap(method::handle, method.concurrency)
           .subscribe(v -> { }, error -> {
             LOG.error("service {}: subscription to {} ended", serviceName, method.topic, error);

@@ -142,10 +142,10 @@ public final class NatsBroker implements Broker {
                 : c.dispatcher().subscribe(topic, options.queue(), handler);
             sinks.add(sink);
             sink.onDispose(() -> Schedulers.boundedElastic().schedule(() -> {
-              sinks.remove(sink);
               if (c.dispatcher().isActive()) {
                 c.dispatcher().unsubscribe(subscription);
               }
+              sinks.remove(sink);
             }));
             // The subscription is active once the server has processed it: a flush round trip. jnats allows
             // only a couple of pings in flight, so concurrent subscriptions take turns.
@@ -174,6 +174,11 @@ public final class NatsBroker implements Broker {
     }
     byte[] data = message.getData();
     return new Message(headers, data == null ? new byte[0] : data);
+  }
+
+  /** Returns how many subscriptions are open on the server, to check that cancelling releases them. */
+  int openSubscriptions() {
+    return sinks.size();
   }
 
   /**

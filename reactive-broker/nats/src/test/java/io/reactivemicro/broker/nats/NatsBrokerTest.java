@@ -10,6 +10,7 @@ import io.reactivemicro.plugin.Settings;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 /** Runs the broker contract against the NATS server on 127.0.0.1:4222. */
@@ -18,6 +19,16 @@ class NatsBrokerTest extends BrokerContract {
   @Override
   protected Broker createBroker() {
     return NatsBroker.create(List.of("127.0.0.1:4222"));
+  }
+
+  @Override
+  protected void assertReleased(String topic) {
+    // Unsubscribing runs on boundedElastic after the cancel: wait for it.
+    NatsBroker nats = (NatsBroker) subscriber;
+    Mono.fromCallable(nats::openSubscriptions).filter(open -> open == 0)
+        .repeatWhenEmpty(100, empties -> empties.delayElements(Duration.ofMillis(50)))
+        .block(TIMEOUT);
+    assertThat(nats.openSubscriptions()).isZero();
   }
 
   @Test

@@ -1,6 +1,8 @@
 package io.reactivemicro;
 
+import io.reactivemicro.broker.Broker;
 import io.reactivemicro.client.Client;
+import io.reactivemicro.internal.Subscribers;
 import io.reactivemicro.registry.Node;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.registry.ServiceInfo;
@@ -40,6 +42,9 @@ final class DefaultService implements Service {
   private final Duration drainTimeout;
   private final Server server;
   private final Client client;
+  private final Broker broker;
+  private final boolean ownsBroker;
+  private final Subscribers subscribers;
   private volatile @Nullable Node node;
   private volatile @Nullable Disposable renewal;
 
@@ -58,7 +63,10 @@ final class DefaultService implements Service {
     this.server = Server.builder(name).address(address).handlers(builder.handlers)
         .interceptors(builder.serverInterceptors).codecs(builder.codecs)
         .transportOptions(builder.transportOptions).build();
-    this.client = Client.builder().registry(registry).codecs(builder.codecs)
+    this.ownsBroker = builder.broker == null && builder.settings.get("broker").isPresent();
+    this.broker = builder.broker != null ? builder.broker : Broker.fromSettings(builder.settings);
+    this.subscribers = new Subscribers(name, broker, builder.codecs, builder.subscribers);
+    this.client = Client.builder().registry(registry).broker(broker).codecs(builder.codecs)
         .transportOptions(builder.transportOptions).interceptors(builder.clientInterceptors).id(name).build();
   }
 
@@ -88,6 +96,11 @@ final class DefaultService implements Service {
   }
 
   @Override
+  public Broker broker() {
+    return broker;
+  }
+
+  @Override
   public ServiceInfo info() {
     Node current = node;
     return new ServiceInfo(name, version, metadata, server.router().describe(),
@@ -97,6 +110,7 @@ final class DefaultService implements Service {
   @Override
   public Mono<Void> start() {
     return server.start()
+        .then(Mono.defer(subscribers::start))
         .then(Mono.fromCallable(() -> advertised(server.address())).subscribeOn(Schedulers.boundedElastic()))
         .flatMap(address -> {
           // The service's metadata goes on its node too, as Go Micro's server does, so that selector
@@ -131,10 +145,16 @@ final class DefaultService implements Service {
             LOG.warn("service {}: deregistering failed: {}", name, e.toString());
             return Mono.empty();
           });
-      return deregister
+      // Subscriptions stop first, letting the messages in flight finish.
+      return subscribers.stop(drainTimeout)
+          .then(deregister)
           .then(server.stop(drainTimeout))
           .then(Mono.defer(() -> ownsRegistry ? registry.close().onErrorResume(e -> {
             LOG.warn("service {}: closing registry {} failed: {}", name, registry.name(), e.toString());
+            return Mono.empty();
+          }) : Mono.<Void>empty()))
+          .then(Mono.defer(() -> ownsBroker ? broker.close().onErrorResume(e -> {
+            LOG.warn("service {}: closing broker {} failed: {}", name, broker.name(), e.toString());
             return Mono.empty();
           }) : Mono.<Void>empty()))
           // Before completion is signalled, not after: run() lets the JVM exit as soon as stop() completes.

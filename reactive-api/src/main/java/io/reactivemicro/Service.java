@@ -1,5 +1,6 @@
 package io.reactivemicro;
 
+import io.reactivemicro.broker.Broker;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.client.ClientInterceptor;
 import io.reactivemicro.codec.Codecs;
@@ -59,6 +60,9 @@ public interface Service {
   /** Returns the registry the service registers in. */
   Registry registry();
 
+  /** Returns the broker the service's subscribers and its client's {@code publish} use. */
+  Broker broker();
+
   /** Returns what the service registers: its endpoints and, once started, its node. */
   ServiceInfo info();
 
@@ -93,6 +97,8 @@ public interface Service {
     @Nullable String address;
     Settings settings = Settings.fromEnvironment();
     final List<Object> handlers = new ArrayList<>();
+    final List<Object> subscribers = new ArrayList<>();
+    @Nullable Broker broker;
     final List<ServerInterceptor> serverInterceptors = new ArrayList<>();
     final List<ClientInterceptor> clientInterceptors = new ArrayList<>();
     @Nullable Registry registry;
@@ -134,6 +140,26 @@ public interface Service {
     /** Adds a handler: each of its public methods returning {@code Mono} or {@code Flux} becomes an endpoint. */
     public Builder handler(Object handler) {
       handlers.add(Objects.requireNonNull(handler, "handler"));
+      return this;
+    }
+
+    /**
+     * Adds a subscriber: each of its public {@link io.reactivemicro.broker.Subscribe} methods handles the
+     * messages of a topic while the service runs.
+     *
+     * @throws IllegalArgumentException at {@link #build()} when it has no such method or one cannot be called
+     */
+    public Builder subscriber(Object subscriber) {
+      subscribers.add(Objects.requireNonNull(subscriber, "subscriber"));
+      return this;
+    }
+
+    /**
+     * Sets the broker. By default the one the settings choose ({@code MICRO_BROKER}, {@code --broker}),
+     * which the service then closes when it stops; else the JVM-wide memory broker.
+     */
+    public Builder broker(Broker broker) {
+      this.broker = Objects.requireNonNull(broker, "broker");
       return this;
     }
 

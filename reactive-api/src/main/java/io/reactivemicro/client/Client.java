@@ -1,5 +1,6 @@
 package io.reactivemicro.client;
 
+import io.reactivemicro.broker.Broker;
 import io.reactivemicro.codec.Codecs;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.selector.Selector;
@@ -114,6 +115,29 @@ public interface Client extends Disposable {
   }
 
   /**
+   * Publishes a message on a topic through the client's broker, encoded with the codec of the content
+   * type ({@code application/json} unless the options say otherwise). The message carries the headers of
+   * the subscriber's {@code Context} and of the options, {@code Content-Type} and {@code Micro-Topic}.
+   *
+   * @param topic the topic
+   * @param message the message; a {@link io.reactivemicro.broker.Message} is published as it is, with
+   *     the headers added
+   * @param options the content type and headers; other options are ignored
+   * @return a {@code Mono} that completes once the broker has taken the message; it fails with a
+   *     {@link io.reactivemicro.errors.MicroException} {@code 400} when the message cannot be encoded; the
+   *     default, for clients without a broker, fails with a {@code 501}
+   */
+  default Mono<Void> publish(String topic, Object message, CallOptions options) {
+    return Mono.error(io.reactivemicro.errors.MicroException.notImplemented("io.reactivemicro.client",
+        "this client has no broker to publish with"));
+  }
+
+  /** Publishes a message on a topic as JSON, through the client's broker. */
+  default Mono<Void> publish(String topic, Object message) {
+    return publish(topic, message, CallOptions.of());
+  }
+
+  /**
    * Returns a typed proxy of {@code api}, whose methods are named and shaped as handler methods are
    * ({@code Mono<R> m(Q)}, {@code Flux<R> m(Q)}, {@code Flux<R> m(Flux<Q>)}); reflection happens here,
    * once.
@@ -136,6 +160,7 @@ public interface Client extends Disposable {
   final class Builder {
     @Nullable Registry registry;
     @Nullable Selector selector;
+    @Nullable Broker broker;
     @Nullable ClientTransport transport;
     TransportOptions transportOptions = TransportOptions.defaults();
     Codecs codecs = Codecs.defaults();
@@ -148,6 +173,12 @@ public interface Client extends Disposable {
     /** Sets the registry services are looked up in; the JVM-wide memory registry by default. */
     public Builder registry(Registry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** Sets the broker {@link Client#publish} uses; the JVM-wide memory broker by default. */
+    public Builder broker(Broker broker) {
+      this.broker = Objects.requireNonNull(broker, "broker");
       return this;
     }
 

@@ -1,5 +1,7 @@
 package io.reactivemicro.client;
 
+import io.reactivemicro.broker.Broker;
+import io.reactivemicro.broker.Message;
 import io.reactivemicro.codec.Codec;
 import io.reactivemicro.codec.CodecException;
 import io.reactivemicro.codec.Codecs;
@@ -18,6 +20,7 @@ import java.lang.reflect.Proxy;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,6 +51,7 @@ final class DefaultClient implements Client {
   private final ClientHandler chain;
   private final Map<CodecKey, Codec.Encoder> encoders = new ConcurrentHashMap<>();
   private final Map<CodecKey, Codec.Decoder> decoders = new ConcurrentHashMap<>();
+  private final Broker broker;
 
   DefaultClient(Builder builder) {
     this.id = builder.id;
@@ -57,6 +61,7 @@ final class DefaultClient implements Client {
     this.ownsTransport = builder.transport == null;
     this.transport = builder.transport != null ? builder.transport : Transport.load().client(builder.transportOptions);
     this.codecs = builder.codecs;
+    this.broker = builder.broker != null ? builder.broker : Broker.defaultBroker();
     this.defaults = builder.defaults;
     ClientHandler composed = this::send;
     List<ClientInterceptor> interceptors = builder.interceptors;
@@ -99,6 +104,25 @@ final class DefaultClient implements Client {
     ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_RESPONSE, request, Void.class,
         options.orElse(defaults), true);
     return Flux.from(run(call)).then();
+  }
+
+  @Override
+  public Mono<Void> publish(String topic, Object message, CallOptions options) {
+    Objects.requireNonNull(message, "message");
+    return Mono.deferContextual(ctx -> {
+      CallOptions merged = options.orElse(defaults);
+      String contentType = Objects.requireNonNull(merged.contentType());
+      Map<String, String> headers = new LinkedHashMap<>(Metadata.from(ctx).merge(merged.metadata()).asMap());
+      Message outgoing;
+      if (message instanceof Message raw) {
+        headers.putAll(raw.headers());
+        outgoing = new Message(headers, raw.body());
+      } else {
+        headers.put("Content-Type", contentType);
+        outgoing = new Message(headers, encode(encoder(contentType, message.getClass()), message));
+      }
+      return broker.publish(topic, outgoing.withHeader("Micro-Topic", topic));
+    });
   }
 
   @Override

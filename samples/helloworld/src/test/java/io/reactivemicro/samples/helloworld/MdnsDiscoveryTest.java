@@ -89,7 +89,7 @@ class MdnsDiscoveryTest {
 
   /** Wraps {@code selector}, counting the node each call goes to by its address. */
   private static Selector counting(Selector selector, Map<String, AtomicInteger> calls) {
-    return service -> selector.select(service).map(next -> (Next) () -> {
+    return (service, filter) -> selector.select(service, filter).map(next -> (Next) () -> {
       Node node = next.next();
       calls.computeIfAbsent(node.address(), address -> new AtomicInteger()).incrementAndGet();
       return node;

@@ -1,0 +1,230 @@
+package io.reactivemicro.broker.nats;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.MessageHandler;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.Subscription;
+import io.nats.client.impl.Headers;
+import io.reactivemicro.broker.Broker;
+import io.reactivemicro.broker.Message;
+import io.reactivemicro.broker.SubscribeOptions;
+import io.reactivemicro.errors.MicroException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A broker over NATS core: a topic is a subject, a queue is a NATS queue group, headers are NATS message
+ * headers (NATS 2.2 or later; a value that is not printable ASCII travels as an RFC 2047 encoded-word). Delivery is at most once: a subscriber that is not connected when a
+ * message is published never gets it.
+ *
+ * <p>NATS core cannot slow a publisher down, so each subscription holds at most
+ * {@link SubscribeOptions#bufferSize()} messages its subscriber has not requested and then applies its
+ * {@link io.reactivemicro.broker.Overflow} policy (dropping the oldest by default). jnats's blocking calls
+ * (connecting, publishing into its outgoing buffer, flushing, subscribing, closing) run on
+ * {@link Schedulers#boundedElastic()}; messages arrive on one jnats dispatcher thread shared by all the
+ * subscriptions of the broker. The connection is made on first use and reconnects on its own.
+ *
+ * <pre>{@code
+ * Broker broker = NatsBroker.create(List.of("nats://127.0.0.1:4222"));
+ * broker.subscribe("orders", SubscribeOptions.of().withQueue("billing")).subscribe(...);
+ * }</pre>
+ */
+public final class NatsBroker implements Broker {
+
+  private static final String ID = "io.reactivemicro.broker.nats";
+  private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
+  private static final String ENCODED_PREFIX = "=?UTF-8?B?";
+
+  private record Conn(Connection connection, Dispatcher dispatcher) {}
+
+  private final Options options;
+  private final AtomicReference<@Nullable Conn> opened = new AtomicReference<>();
+  private final Mono<Conn> connection;
+  private final Object flushLock = new Object();
+  private final Set<FluxSink<Message>> sinks = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  /**
+   * Creates a broker with jnats options; nothing connects until the first publish or subscription.
+   *
+   * @param options the connection options
+   */
+  public NatsBroker(Options options) {
+    this.options = options;
+    this.connection = Mono.fromCallable(this::connect)
+        .subscribeOn(Schedulers.boundedElastic())
+        .cache(c -> Duration.ofMillis(Long.MAX_VALUE), e -> Duration.ZERO, () -> Duration.ZERO);
+  }
+
+  /**
+   * Creates a broker for servers given as {@code host:port} or {@code nats://host:port}; it reconnects
+   * for ever when the connection is lost.
+   *
+   * @param addresses the servers; {@code 127.0.0.1:4222} when empty
+   * @return the broker, not connected yet
+   */
+  public static NatsBroker create(List<String> addresses) {
+    List<String> servers = addresses.isEmpty() ? List.of("nats://127.0.0.1:4222")
+        : addresses.stream().map(a -> a.contains("://") ? a : "nats://" + a).toList();
+    return new NatsBroker(new Options.Builder().servers(servers.toArray(String[]::new))
+        .connectionTimeout(Duration.ofSeconds(5)).maxReconnects(-1).build());
+  }
+
+  private Conn connect() {
+    if (closed) {
+      throw MicroException.serviceUnavailable(ID, "the NATS broker is closed");
+    }
+    Connection c;
+    try {
+      c = Nats.connect(options);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new MicroException(ID, 503, "cannot connect to NATS " + options.getServers() + ": " + e.getMessage(),
+          "Service Unavailable", e);
+    }
+    Conn conn = new Conn(c, c.createDispatcher());
+    opened.set(conn);
+    return conn;
+  }
+
+  @Override
+  public String name() {
+    return "nats";
+  }
+
+  @Override
+  public Mono<Void> publish(String topic, Message message) {
+    return Mono.defer(() -> {
+      Broker.checkTopic(ID, topic);
+      Headers headers = null;
+      if (!message.headers().isEmpty()) {
+        headers = new Headers();
+        try {
+          for (Map.Entry<String, String> header : message.headers().entrySet()) {
+            headers.put(header.getKey(), encodeValue(header.getValue()));
+          }
+        } catch (IllegalArgumentException e) {
+          throw MicroException.badRequest(ID, "invalid NATS header: %s", e.getMessage());
+        }
+      }
+      Headers toSend = headers;
+      return connection.publishOn(Schedulers.boundedElastic())
+          .doOnNext(c -> c.connection().publish(topic, toSend, message.body()))
+          .then();
+    });
+  }
+
+  @Override
+  public Flux<Message> subscribe(String topic, SubscribeOptions options) {
+    return Flux.defer(() -> {
+      Broker.checkTopic(ID, topic);
+      Flux<Message> source = connection.publishOn(Schedulers.boundedElastic()).flatMapMany(c ->
+          Flux.<Message>create(sink -> {
+            MessageHandler handler = m -> sink.next(toMessage(m));
+            Subscription subscription = options.queue() == null
+                ? c.dispatcher().subscribe(topic, handler)
+                : c.dispatcher().subscribe(topic, options.queue(), handler);
+            sinks.add(sink);
+            sink.onDispose(() -> Schedulers.boundedElastic().schedule(() -> {
+              if (c.dispatcher().isActive()) {
+                c.dispatcher().unsubscribe(subscription);
+              }
+              sinks.remove(sink);
+            }));
+            // The subscription is active once the server has processed it: a flush round trip. jnats allows
+            // only a couple of pings in flight, so concurrent subscriptions take turns.
+            try {
+              synchronized (flushLock) {
+                c.connection().flush(FLUSH_TIMEOUT);
+              }
+              options.onActive().run();
+            } catch (Exception e) {
+              if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+              }
+              sink.error(MicroException.serviceUnavailable(ID, "NATS did not confirm the subscription to %s: %s",
+                  topic, e.toString()));
+            }
+          }, FluxSink.OverflowStrategy.BUFFER));
+      return options.overflow().bound(source, options.bufferSize(), topic);
+    });
+  }
+
+  private static Message toMessage(io.nats.client.Message message) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    Headers received = message.getHeaders();
+    if (received != null) {
+      received.forEach((key, values) -> headers.put(key, values.isEmpty() ? "" : decodeValue(values.get(0))));
+    }
+    byte[] data = message.getData();
+    return new Message(headers, data == null ? new byte[0] : data);
+  }
+
+  /** Returns how many subscriptions are open on the server, to check that cancelling releases them. */
+  int openSubscriptions() {
+    return sinks.size();
+  }
+
+  /**
+   * Returns a header value NATS can carry: printable ASCII as it is; anything else as a MIME encoded-word
+   * ({@code =?UTF-8?B?<base64>?=}, RFC 2047), which {@link #decodeValue} reverses.
+   */
+  static String encodeValue(String value) {
+    boolean plain = !value.startsWith(ENCODED_PREFIX);
+    for (int i = 0; plain && i < value.length(); i++) {
+      char ch = value.charAt(i);
+      plain = ch >= 0x20 && ch < 0x7F;
+    }
+    return plain ? value
+        : ENCODED_PREFIX + Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)) + "?=";
+  }
+
+  static String decodeValue(String value) {
+    if (value.startsWith(ENCODED_PREFIX) && value.endsWith("?=") && value.length() >= ENCODED_PREFIX.length() + 2) {
+      try {
+        return new String(Base64.getDecoder().decode(
+            value.substring(ENCODED_PREFIX.length(), value.length() - 2)), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return value;
+      }
+    }
+    return value;
+  }
+
+  /**
+   * Closes the connection, on {@link Schedulers#boundedElastic()}; open subscriptions end.
+   *
+   * @return a {@code Mono} that completes once closed
+   */
+  @Override
+  public Mono<Void> close() {
+    return Mono.<Void>fromRunnable(() -> {
+      closed = true;
+      List.copyOf(sinks).forEach(FluxSink::complete);
+      Conn conn = opened.getAndSet(null);
+      if (conn != null) {
+        try {
+          conn.connection().close();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }).subscribeOn(Schedulers.boundedElastic());
+  }
+}

@@ -1,0 +1,22 @@
+package io.reactivemicro.broker.nats;
+
+import io.reactivemicro.broker.Broker;
+import io.reactivemicro.broker.BrokerProvider;
+import io.reactivemicro.plugin.Settings;
+
+/**
+ * Provides {@code nats} ({@code MICRO_BROKER=nats}): {@link NatsBroker} on the servers of
+ * {@code MICRO_BROKER_ADDRESS}, {@code 127.0.0.1:4222} by default.
+ */
+public final class NatsBrokerProvider implements BrokerProvider {
+
+  @Override
+  public String name() {
+    return "nats";
+  }
+
+  @Override
+  public Broker create(Settings settings) {
+    return NatsBroker.create(settings.addresses("broker"));
+  }
+}

@@ -1,0 +1,23 @@
+package io.reactivemicro.broker.rabbitmq;
+
+import io.reactivemicro.broker.Broker;
+import io.reactivemicro.broker.BrokerProvider;
+import io.reactivemicro.plugin.Settings;
+
+/**
+ * Provides {@code rabbitmq} ({@code MICRO_BROKER=rabbitmq}): {@link RabbitMqBroker} on the nodes of
+ * {@code MICRO_BROKER_ADDRESS} ({@code host:port} with guest/guest, or an {@code amqp://} URI),
+ * {@code 127.0.0.1:5672} by default.
+ */
+public final class RabbitMqBrokerProvider implements BrokerProvider {
+
+  @Override
+  public String name() {
+    return "rabbitmq";
+  }
+
+  @Override
+  public Broker create(Settings settings) {
+    return RabbitMqBroker.create(settings.addresses("broker"));
+  }
+}

@@ -1,0 +1,106 @@
+package io.reactivemicro.broker.redis;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.reactivemicro.broker.Broker;
+import io.reactivemicro.broker.BrokerContract;
+import io.reactivemicro.broker.Message;
+import io.reactivemicro.broker.SubscribeOptions;
+import io.reactivemicro.plugin.Settings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
+
+/** Runs the broker contract against the Redis server on 127.0.0.1:6379. */
+class RedisBrokerTest extends BrokerContract {
+
+  @Override
+  protected Broker createBroker() {
+    return RedisBroker.create(List.of("127.0.0.1:6379"));
+  }
+
+  private static <T> T redis(Function<StatefulRedisConnection<String, String>, T> call) {
+    RedisClient client = RedisClient.create("redis://127.0.0.1:6379");
+    try (StatefulRedisConnection<String, String> connection = client.connect()) {
+      return call.apply(connection);
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Override
+  protected void assertReleased(String topic) {
+    Map<String, Long> subscribers = redis(c -> c.sync().pubsubNumsub(topic));
+    assertThat(subscribers.getOrDefault(topic, 0L)).isZero();
+  }
+
+  @Override
+  protected void cleanUp(List<String> topics, List<String> queues) {
+    List<String> keys = new ArrayList<>();
+    for (String topic : topics) {
+      keys.add(RedisBroker.queuesKey(topic));
+      queues.forEach(queue -> keys.add(RedisBroker.queueKey(topic, queue)));
+    }
+    if (!keys.isEmpty()) {
+      redis(c -> c.sync().del(keys.toArray(String[]::new)));
+    }
+  }
+
+  @Test
+  void aQueueKeepsMessagesWhileNoMemberIsConnected() {
+    String topic = topic();
+    String queue = queue();
+    Sinks.Empty<Void> active = Sinks.empty();
+    StepVerifier.create(subscriber.subscribe(topic, SubscribeOptions.of().withQueue(queue)
+            .withOnActive(active::tryEmitEmpty)))
+        .then(() -> active.asMono().block(TIMEOUT))
+        .thenCancel()
+        .verify(TIMEOUT);
+    publisher.publish(topic, Message.of(Map.of("k", "v"), "waiting".getBytes(UTF_8))).block(TIMEOUT);
+    StepVerifier.create(subscriber.subscribe(topic, SubscribeOptions.of().withQueue(queue)))
+        .assertNext(m -> {
+          assertThat(new String(m.body(), UTF_8)).isEqualTo("waiting");
+          assertThat(m.headers()).containsEntry("k", "v");
+        })
+        .thenCancel()
+        .verify(TIMEOUT);
+  }
+
+  @Test
+  void aQueueMemberPopsOnlyWhatItAskedFor() {
+    String topic = topic();
+    String queue = queue();
+    Sinks.Empty<Void> active = Sinks.empty();
+    StepVerifier.create(subscriber.subscribe(topic, SubscribeOptions.of().withQueue(queue)
+            .withOnActive(active::tryEmitEmpty)).map(m -> new String(m.body(), UTF_8)), 1)
+        .then(() -> active.asMono().block(TIMEOUT))
+        .then(() -> {
+          for (int i = 0; i < 20; i++) {
+            publisher.publish(topic, Message.of(("m" + i).getBytes(UTF_8))).block(TIMEOUT);
+          }
+        })
+        .expectNext("m0")
+        .then(() -> {
+          long waiting = redis(c -> c.sync().llen(RedisBroker.queueKey(topic, queue)));
+          assertThat(waiting).isGreaterThanOrEqualTo(18L);
+        })
+        .thenRequest(19)
+        .expectNextCount(19)
+        .thenCancel()
+        .verify(TIMEOUT);
+  }
+
+  @Test
+  void settingsChooseRedis() {
+    Broker broker = Broker.fromSettings(Settings.empty().with("broker", "redis"));
+    assertThat(broker).isInstanceOf(RedisBroker.class);
+    broker.close().block(TIMEOUT);
+  }
+}

@@ -1,0 +1,27 @@
+package io.reactivemicro.broker.rsocket;
+
+import io.reactivemicro.broker.Broker;
+import io.reactivemicro.broker.BrokerProvider;
+import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.registry.Registry;
+import io.reactivemicro.transport.TransportOptions;
+
+/**
+ * Provides {@code rsocket} ({@code MICRO_BROKER=rsocket}): {@link RSocketBroker} on the registry the
+ * settings choose ({@code MICRO_REGISTRY}), its server bound to {@code MICRO_BROKER_ADDRESS} ({@code :0},
+ * any free port, by default).
+ */
+public final class RSocketBrokerProvider implements BrokerProvider {
+
+  @Override
+  public String name() {
+    return "rsocket";
+  }
+
+  @Override
+  public Broker create(Settings settings) {
+    String address = settings.addresses("broker").stream().findFirst().orElse(":0");
+    boolean ownsRegistry = settings.get("registry").isPresent();
+    return new RSocketBroker(Registry.fromSettings(settings), address, TransportOptions.defaults(), ownsRegistry);
+  }
+}

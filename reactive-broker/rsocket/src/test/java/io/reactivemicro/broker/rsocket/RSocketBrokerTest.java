@@ -1,0 +1,67 @@
+package io.reactivemicro.broker.rsocket;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reactivemicro.broker.Broker;
+import io.reactivemicro.broker.BrokerContract;
+import io.reactivemicro.broker.Message;
+import io.reactivemicro.broker.SubscribeOptions;
+import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.registry.Node;
+import io.reactivemicro.registry.Registry;
+import io.reactivemicro.registry.ServiceInfo;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
+
+/** Runs the broker contract on RSocket peers that find each other through one in-memory registry. */
+class RSocketBrokerTest extends BrokerContract {
+
+  private final Registry registry = Registry.memory();
+
+  @Override
+  protected Broker createBroker() {
+    return new RSocketBroker(registry, "127.0.0.1:0");
+  }
+
+  @Override
+  protected void assertReleased(String topic) {
+    List<Node> left = registry.getService(RSocketBroker.SERVICE).flatMapIterable(ServiceInfo::nodes)
+        .filter(node -> topic.equals(node.metadata().get("topic"))).collectList().block(TIMEOUT);
+    assertThat(left).isEmpty();
+  }
+
+  @Test
+  void aQueueMemberThatCannotBeReachedIsSkippedForAnother() {
+    String topic = topic();
+    String queue = queue();
+    // A stale registration: nothing listens there any more.
+    ServiceInfo stale = new ServiceInfo(RSocketBroker.SERVICE, "latest", Map.of(), List.of(),
+        List.of(new Node("stale", "127.0.0.1:1", Map.of("topic", topic, "queue", queue))));
+    registry.register(stale, Duration.ofMinutes(1)).block(TIMEOUT);
+    Sinks.Empty<Void> active = Sinks.empty();
+    StepVerifier.create(subscriber.subscribe(topic, SubscribeOptions.of().withQueue(queue)
+            .withOnActive(active::tryEmitEmpty)).map(m -> new String(m.body(), UTF_8)))
+        .then(() -> active.asMono().block(TIMEOUT))
+        .then(() -> {
+          for (int i = 0; i < 5; i++) {
+            publisher.publish(topic, Message.of(("m" + i).getBytes(UTF_8))).block(TIMEOUT);
+          }
+        })
+        .expectNext("m0", "m1", "m2", "m3", "m4")
+        .thenCancel()
+        .verify(TIMEOUT);
+    registry.deregister(stale).block(TIMEOUT);
+  }
+
+  @Test
+  void settingsChooseRSocket() {
+    Broker broker = Broker.fromSettings(Settings.empty().with("broker", "rsocket"));
+    assertThat(broker).isInstanceOf(RSocketBroker.class);
+    broker.close().block(TIMEOUT);
+  }
+}

@@ -38,6 +38,9 @@ class EtcdRegistryTest extends RegistryContract {
   @BeforeAll
   static void connect() {
     registry = EtcdRegistry.builder().prefix(PREFIX).build();
+    // The first call opens jetcd's gRPC channel: on a loaded machine that alone can take longer than a
+    // call's timeout, so it is made before the tests.
+    registry.listServices().then().block(Duration.ofSeconds(60));
   }
 
   @AfterAll

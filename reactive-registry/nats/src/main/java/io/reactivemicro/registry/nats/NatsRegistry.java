@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -123,6 +124,7 @@ public final class NatsRegistry implements Registry {
   private final Duration expiryGrace;
   private final String origin = UUID.randomUUID().toString();
   private final Map<NodeKey, Local> locals = new ConcurrentHashMap<>();
+  private final Set<FluxSink<RegistryEvent>> watchers = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicReference<@Nullable CompletableFuture<Conn>> connecting = new AtomicReference<>();
   private volatile @Nullable Subscription responder;
@@ -255,15 +257,20 @@ public final class NatsRegistry implements Registry {
     return connection()
         .flatMapMany(conn -> Flux.<RegistryEvent>create(sink -> {
           Watcher watcher = new Watcher(sink, service);
+          watchers.add(sink);
           subscribe(conn, sink, "watch", subject, watcher::onMessage,
-              nats -> nats.connection().flush(timeout), watcher::dispose);
+              nats -> nats.connection().flush(timeout), () -> {
+                watchers.remove(sink);
+                watcher.dispose();
+              });
         }, FluxSink.OverflowStrategy.BUFFER))
         .onBackpressureBuffer(WATCH_BUFFER, dropped -> { }, BufferOverflowStrategy.ERROR);
   }
 
   /**
-   * Closes the connection. Nodes registered through this registry are not announced deleted: look-ups
-   * stop finding them at once, and watchers report them deleted once their TTL has passed.
+   * Closes the connection and completes this registry's watches. Nodes registered through this registry
+   * are not announced deleted: look-ups stop finding them at once, and other registries' watchers report
+   * them deleted once their TTL has passed.
    *
    * @return a {@code Mono} that completes once the connection is closed, on a bounded-elastic thread
    */
@@ -275,6 +282,7 @@ public final class NatsRegistry implements Registry {
       }
       locals.values().forEach(Local::cancelExpiry);
       locals.clear();
+      watchers.forEach(FluxSink::complete);
       CompletableFuture<Conn> attempt = connecting.get();
       Conn conn = attempt == null || !attempt.isDone() || attempt.isCompletedExceptionally()
           ? null
@@ -361,9 +369,8 @@ public final class NatsRegistry implements Registry {
               done.completeExceptionally(e);
             }
           });
-          return Mono.fromFuture(done, true).then();
+          return Mono.fromFuture(done, true).then().timeout(timeout);
         }))
-        .timeout(timeout)
         .onErrorMap(error -> translate(what, error));
   }
 

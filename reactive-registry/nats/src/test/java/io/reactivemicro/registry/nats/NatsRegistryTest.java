@@ -30,6 +30,9 @@ class NatsRegistryTest extends RegistryContract {
   @BeforeAll
   static void connect() {
     registry = NatsRegistry.builder().prefix(PREFIX).queryWindow(WINDOW).build();
+    // The first connection loads jnats (and its crypto provider): on a loaded machine that alone can take
+    // longer than an operation's timeout, so it is made before the tests.
+    registry.listServices().then().block(Duration.ofSeconds(60));
   }
 
   @AfterAll
@@ -184,6 +187,23 @@ class NatsRegistryTest extends RegistryContract {
     } finally {
       unreachable.close().block(TIMEOUT);
     }
+  }
+
+  @Test
+  void closingTheRegistryCompletesItsWatchesAndFailsLaterOperations() {
+    NatsRegistry other = NatsRegistry.builder().prefix(PREFIX).queryWindow(WINDOW).build();
+    String name = serviceName("closing");
+    StepVerifier.create(other.register(service(name, "1.0.0", Node.of(name + "-1", "10.0.0.1:8080")),
+        Duration.ofSeconds(30))).verifyComplete();
+
+    StepVerifier.create(other.watch(name))
+        .then(() -> other.close().block(TIMEOUT))
+        .expectComplete()
+        .verify(TIMEOUT);
+    StepVerifier.create(other.getService(name))
+        .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(MicroException.class)
+            .hasMessageContaining("closed"))
+        .verify(TIMEOUT);
   }
 
   /** Returns whether {@code found} is one version holding exactly {@code nodes}. */

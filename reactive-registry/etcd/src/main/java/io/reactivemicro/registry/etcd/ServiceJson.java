@@ -1,6 +1,10 @@
 package io.reactivemicro.registry.etcd;
 
 import io.reactivemicro.registry.ServiceInfo;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -14,6 +18,9 @@ final class ServiceJson {
 
   private static final JsonMapper MAPPER = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      // Go encodes a nil map or slice as null, and Go Micro leaves many of them nil.
+      .withConfigOverride(Map.class, o -> o.setNullHandling(JsonSetter.Value.forValueNulls(Nulls.AS_EMPTY)))
+      .withConfigOverride(List.class, o -> o.setNullHandling(JsonSetter.Value.forValueNulls(Nulls.AS_EMPTY)))
       .build();
 
   private ServiceJson() {}
@@ -26,10 +33,14 @@ final class ServiceJson {
   static @Nullable ServiceInfo decode(byte[] json) {
     try {
       ServiceInfo info = MAPPER.readValue(json, ServiceInfo.class);
-      return info == null || info.name() == null || info.version() == null ? null : info;
+      return info == null || blank(info.name()) || info.version() == null ? null : info;
     } catch (JacksonException | NullPointerException e) {
       // A value someone else wrote under the prefix, or a description with missing collections.
       return null;
     }
+  }
+
+  private static boolean blank(@Nullable String value) {
+    return value == null || value.isBlank();
   }
 }

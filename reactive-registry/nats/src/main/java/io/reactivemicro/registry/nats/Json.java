@@ -3,6 +3,9 @@ package io.reactivemicro.registry.nats;
 import io.reactivemicro.registry.ServiceInfo;
 import java.util.ArrayList;
 import java.util.List;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
@@ -35,6 +38,9 @@ final class Json {
 
   private static final JsonMapper MAPPER = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      // Go encodes a nil map or slice as null, and Go Micro leaves many of them nil.
+      .withConfigOverride(Map.class, o -> o.setNullHandling(JsonSetter.Value.forValueNulls(Nulls.AS_EMPTY)))
+      .withConfigOverride(List.class, o -> o.setNullHandling(JsonSetter.Value.forValueNulls(Nulls.AS_EMPTY)))
       .build();
 
   private static final TypeReference<List<ServiceInfo>> SERVICES = new TypeReference<>() {};
@@ -76,6 +82,10 @@ final class Json {
   }
 
   private static boolean valid(@Nullable ServiceInfo service) {
-    return service != null && service.name() != null && service.version() != null;
+    return service != null && !blank(service.name()) && service.version() != null;
+  }
+
+  private static boolean blank(@Nullable String value) {
+    return value == null || value.isBlank();
   }
 }

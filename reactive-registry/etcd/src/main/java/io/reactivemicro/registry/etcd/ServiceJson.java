@@ -1,8 +1,8 @@
 package io.reactivemicro.registry.etcd;
 
-import io.reactivemicro.registry.ServiceInfo;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
+import io.reactivemicro.registry.ServiceInfo;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;

@@ -452,7 +452,7 @@ public final class EtcdRegistry implements Registry {
     }
 
     /**
-     * Sets the key prefix, {@value #DEFAULT_PREFIX} by default; a {@code /} is appended when missing.
+     * Sets the key prefix, {@value EtcdRegistry#DEFAULT_PREFIX} by default; a {@code /} is appended when missing.
      *
      * @param prefix the prefix
      * @return this builder

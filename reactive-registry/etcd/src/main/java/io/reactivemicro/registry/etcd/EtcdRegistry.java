@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -90,6 +91,7 @@ public final class EtcdRegistry implements Registry {
   private final String prefix;
   private final Duration timeout;
   private final Map<String, Registration> registrations = new ConcurrentHashMap<>();
+  private final Set<FluxSink<RegistryEvent>> watchers = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private EtcdRegistry(Builder builder) {
@@ -226,6 +228,11 @@ public final class EtcdRegistry implements Registry {
     ByteSequence key = bytes(service == null ? prefix : serviceKey(service));
     WatchOption option = WatchOption.builder().isPrefix(true).withPrevKV(true).build();
     Flux<RegistryEvent> events = Flux.create(sink -> {
+      if (closed.get()) {
+        sink.error(closedError());
+        return;
+      }
+      watchers.add(sink);
       Watch.Watcher watcher = client.getWatchClient().watch(key, option, Watch.listener(
           response -> response.getEvents().forEach(event -> {
             RegistryEvent mapped = toEvent(event);
@@ -235,14 +242,17 @@ public final class EtcdRegistry implements Registry {
           }),
           error -> sink.error(translate("watch", error)),
           sink::complete));
-      sink.onDispose(watcher::close);
+      sink.onDispose(() -> {
+        watchers.remove(sink);
+        watcher.close();
+      });
     }, FluxSink.OverflowStrategy.BUFFER);
     return events.onBackpressureBuffer(WATCH_BUFFER, dropped -> { }, BufferOverflowStrategy.ERROR);
   }
 
   /**
-   * Closes the etcd client. Leases are not revoked: the nodes registered through this registry expire
-   * with their TTL unless deregistered first.
+   * Completes this registry's watches and closes the etcd client; later operations fail. Leases are not
+   * revoked: the nodes registered through this registry expire with their TTL unless deregistered first.
    *
    * @return a {@code Mono} that completes once the client is closed; the closing runs on
    *     {@link Schedulers#boundedElastic()} because jetcd waits for its channels to shut down
@@ -251,6 +261,7 @@ public final class EtcdRegistry implements Registry {
   public Mono<Void> close() {
     return Mono.<Void>fromRunnable(() -> {
       if (closed.compareAndSet(false, true)) {
+        watchers.forEach(FluxSink::complete);
         client.close();
       }
     }).subscribeOn(Schedulers.boundedElastic());
@@ -301,9 +312,13 @@ public final class EtcdRegistry implements Registry {
 
   /** Calls etcd lazily, bounded by the timeout, with failures as {@link MicroException}s. */
   private <T> Mono<T> call(String what, Supplier<CompletableFuture<T>> call) {
-    return Mono.fromFuture(call)
+    return Mono.defer(() -> closed.get() ? Mono.<T>error(closedError()) : Mono.fromFuture(call))
         .timeout(timeout)
         .onErrorMap(error -> translate(what, error));
+  }
+
+  private static MicroException closedError() {
+    return new MicroException(ID, 503, "the etcd registry is closed");
   }
 
   private Throwable translate(String what, Throwable error) {

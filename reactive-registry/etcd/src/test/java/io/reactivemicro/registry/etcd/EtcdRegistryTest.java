@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
@@ -147,13 +148,28 @@ class EtcdRegistryTest extends RegistryContract {
         .expectNextCount(2)
         .expectComplete()
         .verify(TIMEOUT);
-    StepVerifier.create(registry.watch(name).subscribeOn(Schedulers.parallel()))
-        .expectSubscription()
-        .thenCancel()
-        .verify(TIMEOUT);
+    Disposable watching = registry.watch(name).subscribeOn(Schedulers.parallel()).subscribe();
+    StepVerifier.create(Mono.delay(watchWarmUp()).then(Mono.fromRunnable(watching::dispose))
+            .subscribeOn(Schedulers.parallel()))
+        .verifyComplete();
     StepVerifier.create(events.flux().map(RegistryEvent::type))
         .expectNext(RegistryEvent.Type.CREATE, RegistryEvent.Type.DELETE)
         .thenCancel()
+        .verify(TIMEOUT);
+  }
+
+  @Test
+  void closingTheRegistryCompletesItsWatchesAndFailsLaterOperations() {
+    EtcdRegistry other = EtcdRegistry.builder().prefix(PREFIX).build();
+    String name = serviceName("closing");
+
+    StepVerifier.create(other.watch(name))
+        .then(() -> other.close().block(TIMEOUT))
+        .expectComplete()
+        .verify(TIMEOUT);
+    StepVerifier.create(other.getService(name))
+        .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(MicroException.class)
+            .hasMessageContaining("closed"))
         .verify(TIMEOUT);
   }
 

@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
@@ -130,10 +131,10 @@ class NatsRegistryTest extends RegistryContract {
         .expectNextCount(2)
         .expectComplete()
         .verify(TIMEOUT);
-    StepVerifier.create(registry.watch(name).subscribeOn(Schedulers.parallel()))
-        .expectSubscription()
-        .thenCancel()
-        .verify(TIMEOUT);
+    Disposable watching = registry.watch(name).subscribeOn(Schedulers.parallel()).subscribe();
+    StepVerifier.create(Mono.delay(watchWarmUp()).then(Mono.fromRunnable(watching::dispose))
+            .subscribeOn(Schedulers.parallel()))
+        .verifyComplete();
     StepVerifier.create(events.flux().map(RegistryEvent::type))
         .expectNext(RegistryEvent.Type.CREATE, RegistryEvent.Type.DELETE)
         .thenCancel()

@@ -118,6 +118,24 @@ class EtcdRegistryTest extends RegistryContract {
   }
 
   @Test
+  void registeringAgainAfterExpiryBringsTheNodeBack() {
+    String name = serviceName("back-again");
+    Node node = Node.of(name + "-1", "10.0.0.1:8080");
+    ServiceInfo info = service(name, "1.0.0", node);
+    Recorder events = watch(name);
+    register(info, shortTtl());
+    awaitUntil(shortTtl().plus(expiryGrace()), () -> lookUp(name).isEmpty(), "node still listed after its TTL");
+
+    register(info, shortTtl());
+
+    assertThat(lookUp(name)).singleElement().satisfies(found -> assertThat(found.nodes()).containsExactly(node));
+    StepVerifier.create(events.flux().map(RegistryEvent::type))
+        .expectNext(RegistryEvent.Type.CREATE, RegistryEvent.Type.DELETE, RegistryEvent.Type.CREATE)
+        .thenCancel()
+        .verify(TIMEOUT);
+  }
+
+  @Test
   void renewingAnUnchangedNodeReportsNoUpdate() {
     String name = serviceName("quiet-renewal");
     ServiceInfo info = service(name, "1.0.0", Node.of(name + "-1", "10.0.0.1:8080"));

@@ -1,0 +1,34 @@
+package io.reactivemicro.registry.etcd;
+
+import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.registry.Registry;
+import io.reactivemicro.registry.RegistryProvider;
+
+/**
+ * Provides {@code etcd} ({@code MICRO_REGISTRY=etcd} or {@code --registry=etcd}): an {@link EtcdRegistry}
+ * on the addresses of {@code MICRO_REGISTRY_ADDRESS} ({@value EtcdRegistry#DEFAULT_ADDRESS} when unset),
+ * with the key prefix of {@code MICRO_REGISTRY_PREFIX} ({@value EtcdRegistry#DEFAULT_PREFIX} when unset).
+ */
+public final class EtcdRegistryProvider implements RegistryProvider {
+
+  @Override
+  public String name() {
+    return "etcd";
+  }
+
+  /**
+   * Returns a registry for {@code settings}; nothing is sent to etcd before its first operation.
+   *
+   * @param settings the addresses ({@code registry_address}) and key prefix ({@code registry_prefix})
+   * @return the registry
+   */
+  @Override
+  public Registry create(Settings settings) {
+    EtcdRegistry.Builder builder = EtcdRegistry.builder();
+    if (!settings.addresses("registry").isEmpty()) {
+      builder.addresses(settings.addresses("registry"));
+    }
+    settings.get("registry_prefix").ifPresent(builder::prefix);
+    return builder.build();
+  }
+}

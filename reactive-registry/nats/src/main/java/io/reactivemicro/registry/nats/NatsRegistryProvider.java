@@ -1,0 +1,34 @@
+package io.reactivemicro.registry.nats;
+
+import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.registry.Registry;
+import io.reactivemicro.registry.RegistryProvider;
+
+/**
+ * Provides {@code nats} ({@code MICRO_REGISTRY=nats} or {@code --registry=nats}): a {@link NatsRegistry} on
+ * the servers of {@code MICRO_REGISTRY_ADDRESS} ({@value NatsRegistry#DEFAULT_ADDRESS} when unset), under
+ * the subject prefix of {@code MICRO_REGISTRY_PREFIX} ({@value NatsRegistry#DEFAULT_PREFIX} when unset).
+ */
+public final class NatsRegistryProvider implements RegistryProvider {
+
+  @Override
+  public String name() {
+    return "nats";
+  }
+
+  /**
+   * Returns a registry for {@code settings}; it connects to NATS on its first operation.
+   *
+   * @param settings the addresses ({@code registry_address}) and subject prefix ({@code registry_prefix})
+   * @return the registry
+   */
+  @Override
+  public Registry create(Settings settings) {
+    NatsRegistry.Builder builder = NatsRegistry.builder();
+    if (!settings.addresses("registry").isEmpty()) {
+      builder.addresses(settings.addresses("registry"));
+    }
+    settings.get("registry_prefix").ifPresent(builder::prefix);
+    return builder.build();
+  }
+}

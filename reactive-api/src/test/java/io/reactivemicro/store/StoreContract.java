@@ -88,6 +88,8 @@ public abstract class StoreContract {
 
   @BeforeEach
   void openStore() {
+    // A realistic start, so that expiries sent to servers are in their present.
+    clock.advanceTimeTo(Instant.now());
     backend = createStore(clock);
     store = backend.scoped(database, TABLE);
   }

@@ -136,6 +136,22 @@ public final class StoreSupport {
   }
 
   /**
+   * Returns the 409 of a conditional write whose condition does not hold, when the backend does not
+   * report the live version.
+   *
+   * @param namespace where the write went
+   * @param key the key
+   * @param expected the version expected, {@code 0} for none
+   * @return the error
+   */
+  public static MicroException conflict(Namespace namespace, String key, long expected) {
+    if (expected == 0) {
+      return MicroException.conflict(ID, "record '%s' in %s already exists", key, namespace);
+    }
+    return MicroException.conflict(ID, "record '%s' in %s no longer has version %d", key, namespace, expected);
+  }
+
+  /**
    * Tells whether the write's condition holds against the live version.
    *
    * @param options the write's options

@@ -47,7 +47,8 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p><b>Reads and lists</b> of a prefix or a suffix walk the keyspace with {@code SCAN ... MATCH}, the
  * pattern's glob characters escaped, one {@code SCAN} page ({@value #SCAN_COUNT} keys at a time) as demand
- * asks. Their order is Redis's (not key order), offsets and limits apply in that order, and a key may
+ * asks, and fetch the records of the keys found with at most {@value #PIPELINE} commands in flight.
+ * Their order is Redis's (not key order), offsets and limits apply in that order, and a key may
  * come twice if Redis resizes its table during the walk. {@code SCAN} visits every key of the Redis
  * database, so a Redis database of the store's own keeps them fast. Redis Cluster is not supported.
  *
@@ -59,6 +60,9 @@ public final class RedisStore implements Store {
 
   /** How many keys each {@code SCAN} call asks for. */
   static final int SCAN_COUNT = 256;
+
+  /** How many records a read or a list fetches at once, pipelined on the connection, ahead of demand. */
+  static final int PIPELINE = 32;
 
   private static final byte[] VALUE = bytes("v");
   private static final byte[] METADATA = bytes("m");
@@ -152,7 +156,7 @@ public final class RedisStore implements Store {
           ? glob(prefix(namespace) + key) + "*"
           : glob(prefix(namespace)) + "*" + glob(key);
       Flux<Record> matches = commands(redis -> scan(redis, pattern)
-          .concatMap(redisKey -> fetch(redis, namespace, keyOf(namespace, redisKey), now), 16))
+          .flatMapSequential(redisKey -> fetch(redis, namespace, keyOf(namespace, redisKey), now), PIPELINE))
           .filter(record -> StoreSupport.matches(record.key(), key, options));
       return StoreSupport.page(matches, options.offset(), options.limit());
     });
@@ -200,9 +204,9 @@ public final class RedisStore implements Store {
       String pattern = glob(prefix(namespace) + options.prefix()) + "*"
           + (options.prefix().isEmpty() ? glob(options.suffix()) : "");
       Flux<String> keys = commands(redis -> scan(redis, pattern)
-          .concatMap(redisKey -> redis.hmget(redisKey, VERSION, EXPIRY).collectList()
+          .flatMapSequential(redisKey -> redis.hmget(redisKey, VERSION, EXPIRY).collectList()
               .filter(fields -> live(fields.get(0), fields.get(1), now))
-              .map(fields -> keyOf(namespace, redisKey)), 16))
+              .map(fields -> keyOf(namespace, redisKey)), PIPELINE))
           .filter(key -> StoreSupport.matches(key, options));
       return StoreSupport.page(keys, options.offset(), options.limit());
     });

@@ -1,0 +1,53 @@
+package io.reactivemicro.store.postgres;
+
+import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.store.Store;
+import io.reactivemicro.store.StoreProvider;
+import java.util.List;
+
+/**
+ * Provides {@code postgres} ({@code MICRO_STORE=postgres}): a {@link PostgresStore} on
+ * {@code store_address}, by default {@value #DEFAULT_ADDRESS}. The address is an R2DBC URL
+ * ({@code r2dbc:postgresql://user:password@host:5432/database}), a PostgreSQL URL as Go Micro takes
+ * ({@code postgresql://user@host:5432/database?sslmode=disable}, also for CockroachDB on port 26257) or
+ * {@code host:port} (user {@code postgres}, database {@code postgres}). {@code store_database} and
+ * {@code store_table} set its default namespace.
+ */
+public final class PostgresStoreProvider implements StoreProvider {
+
+  /** The server of a store whose settings name none. */
+  public static final String DEFAULT_ADDRESS = "r2dbc:postgresql://postgres@127.0.0.1:5432/postgres";
+
+  @Override
+  public String name() {
+    return "postgres";
+  }
+
+  @Override
+  public Store create(Settings settings) {
+    List<String> addresses = settings.addresses("store");
+    String url = addresses.isEmpty() ? DEFAULT_ADDRESS : url(String.join(",", addresses));
+    return PostgresStore.builder(url)
+        .database(settings.get("store_database").orElse(Store.DEFAULT_DATABASE))
+        .table(settings.get("store_table").orElse(Store.DEFAULT_TABLE))
+        .build();
+  }
+
+  /**
+   * Turns an address setting into an R2DBC URL.
+   *
+   * @param address an R2DBC URL, a {@code postgres://} or {@code postgresql://} URL, or {@code host:port}
+   * @return the R2DBC URL
+   */
+  static String url(String address) {
+    if (address.startsWith("r2dbc:")) {
+      return address;
+    }
+    for (String scheme : List.of("postgresql://", "postgres://")) {
+      if (address.startsWith(scheme)) {
+        return "r2dbc:postgresql://" + address.substring(scheme.length()).replace("sslmode=", "sslMode=");
+      }
+    }
+    return "r2dbc:postgresql://postgres@" + address + "/postgres";
+  }
+}

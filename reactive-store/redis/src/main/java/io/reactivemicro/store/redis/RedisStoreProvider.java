@@ -1,0 +1,39 @@
+package io.reactivemicro.store.redis;
+
+import io.lettuce.core.RedisURI;
+import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.store.Store;
+import io.reactivemicro.store.StoreProvider;
+import java.util.List;
+
+/**
+ * Provides {@code redis} ({@code MICRO_STORE=redis}): a {@link RedisStore} on {@code store_address}, a
+ * Redis URI ({@code redis://[password@]host:port/db}, {@code rediss://} for TLS) or {@code host:port}, by
+ * default {@code 127.0.0.1:6379}; only the first address is used. {@code store_database} and
+ * {@code store_table} set its default namespace.
+ */
+public final class RedisStoreProvider implements StoreProvider {
+
+  @Override
+  public String name() {
+    return "redis";
+  }
+
+  @Override
+  public Store create(Settings settings) {
+    List<String> addresses = settings.addresses("store");
+    return RedisStore.builder(uri(addresses.isEmpty() ? "127.0.0.1:6379" : addresses.get(0)))
+        .database(settings.get("store_database").orElse(Store.DEFAULT_DATABASE))
+        .table(settings.get("store_table").orElse(Store.DEFAULT_TABLE))
+        .build();
+  }
+
+  /**
+   * Turns an address setting into a Redis URI.
+   *
+   * @throws IllegalArgumentException when the address is not valid
+   */
+  static RedisURI uri(String address) {
+    return RedisURI.create(address.contains("://") ? address : "redis://" + address);
+  }
+}

@@ -7,6 +7,7 @@ import io.reactivemicro.registry.Node;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.registry.ServiceInfo;
 import io.reactivemicro.server.Server;
+import io.reactivemicro.store.Store;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -45,6 +47,8 @@ final class DefaultService implements Service {
   private final Broker broker;
   private final boolean ownsBroker;
   private final Subscribers subscribers;
+  private final Store store;
+  private final boolean ownsStore;
   private volatile @Nullable Node node;
   private volatile @Nullable Disposable renewal;
 
@@ -66,6 +70,8 @@ final class DefaultService implements Service {
     this.ownsBroker = builder.broker == null && builder.settings.get("broker").isPresent();
     this.broker = builder.broker != null ? builder.broker : Broker.fromSettings(builder.settings);
     this.subscribers = new Subscribers(name, broker, builder.codecs, builder.subscribers);
+    this.ownsStore = builder.store == null;
+    this.store = builder.store != null ? builder.store : Store.forService(name, builder.settings);
     this.client = Client.builder().registry(registry).broker(broker).codecs(builder.codecs)
         .transportOptions(builder.transportOptions).interceptors(builder.clientInterceptors).id(name).build();
   }
@@ -98,6 +104,11 @@ final class DefaultService implements Service {
   @Override
   public Broker broker() {
     return broker;
+  }
+
+  @Override
+  public Store store() {
+    return store;
   }
 
   @Override
@@ -145,24 +156,31 @@ final class DefaultService implements Service {
             LOG.warn("service {}: deregistering failed: {}", name, e.toString());
             return Mono.empty();
           });
-      // Subscriptions stop first, letting the messages in flight finish.
-      return subscribers.stop(drainTimeout)
-          .then(deregister)
+      // Deregistered first, so callers stop choosing this node; then subscriptions stop and calls drain,
+      // letting the messages and calls in flight finish.
+      return deregister
+          .then(subscribers.stop(drainTimeout))
           .then(server.stop(drainTimeout))
-          .then(Mono.defer(() -> ownsRegistry ? registry.close().onErrorResume(e -> {
-            LOG.warn("service {}: closing registry {} failed: {}", name, registry.name(), e.toString());
-            return Mono.empty();
-          }) : Mono.<Void>empty()))
-          .then(Mono.defer(() -> ownsBroker ? broker.close().onErrorResume(e -> {
-            LOG.warn("service {}: closing broker {} failed: {}", name, broker.name(), e.toString());
-            return Mono.empty();
-          }) : Mono.<Void>empty()))
+          .then(closeOwned(ownsRegistry, "registry " + registry.name(), registry::close))
+          .then(closeOwned(ownsBroker, "broker " + broker.name(), broker::close))
+          .then(closeOwned(ownsStore, "store", store::close))
           // Before completion is signalled, not after: run() lets the JVM exit as soon as stop() completes.
           .doOnTerminate(() -> {
             client.dispose();
             node = null;
             LOG.info("service {} stopped", name);
           });
+    });
+  }
+
+  /** Closes what the service created from its settings, logging rather than failing the stop. */
+  private Mono<Void> closeOwned(boolean owned, String what, Supplier<Mono<Void>> close) {
+    if (!owned) {
+      return Mono.empty();
+    }
+    return Mono.defer(close).onErrorResume(e -> {
+      LOG.warn("service {}: closing {} failed: {}", name, what, e.toString());
+      return Mono.empty();
     });
   }
 

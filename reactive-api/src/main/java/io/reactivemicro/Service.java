@@ -9,6 +9,7 @@ import io.reactivemicro.registry.Registry;
 import io.reactivemicro.registry.ServiceInfo;
 import io.reactivemicro.server.Server;
 import io.reactivemicro.server.ServerInterceptor;
+import io.reactivemicro.store.Store;
 import io.reactivemicro.transport.TransportOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,6 +64,13 @@ public interface Service {
   /** Returns the broker the service's subscribers and its client's {@code publish} use. */
   Broker broker();
 
+  /**
+   * Returns the service's store: by default the one the settings choose ({@code MICRO_STORE}, memory when
+   * none), scoped to the database {@code store_database} ({@code micro}) and a table named after the
+   * service, as in Go Micro.
+   */
+  Store store();
+
   /** Returns what the service registers: its endpoints and, once started, its node. */
   ServiceInfo info();
 
@@ -99,6 +107,7 @@ public interface Service {
     final List<Object> handlers = new ArrayList<>();
     final List<Object> subscribers = new ArrayList<>();
     @Nullable Broker broker;
+    @Nullable Store store;
     final List<ServerInterceptor> serverInterceptors = new ArrayList<>();
     final List<ClientInterceptor> clientInterceptors = new ArrayList<>();
     @Nullable Registry registry;
@@ -160,6 +169,16 @@ public interface Service {
      */
     public Builder broker(Broker broker) {
       this.broker = Objects.requireNonNull(broker, "broker");
+      return this;
+    }
+
+    /**
+     * Sets the store. By default {@link Store#forService(String, Settings)}: the store the settings choose
+     * ({@code MICRO_STORE}, {@code MICRO_STORE_ADDRESS}...; memory when none), scoped to the service, which
+     * the service closes when it stops.
+     */
+    public Builder store(Store store) {
+      this.store = Objects.requireNonNull(store, "store");
       return this;
     }
 

@@ -1,0 +1,78 @@
+package io.reactivemicro.rsocket;
+
+import static io.reactivemicro.rsocket.RpcTestSupport.LOOPBACK;
+import static io.reactivemicro.rsocket.RpcTestSupport.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.reactivemicro.Service;
+import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.registry.Registry;
+import io.reactivemicro.rsocket.RpcTestSupport.Req;
+import io.reactivemicro.store.ListOptions;
+import io.reactivemicro.store.ReadOptions;
+import io.reactivemicro.store.Record;
+import io.reactivemicro.store.Store;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+/** What a service takes from its settings when the builder leaves it unset. */
+class ServiceSettingsTest {
+
+  /** Endpoint {@code Echo.Say}. */
+  public static final class Echo {
+    public Mono<Req> say(Req request) {
+      return Mono.just(request);
+    }
+  }
+
+  @Test
+  void theServerAddressComesFromTheSettingsAndTheBuilderWins() {
+    Service fromSettings = Service.builder("settings-address").registry(Registry.memory()).handler(new Echo())
+        .settings(Settings.of(Map.of("MICRO_SERVER_ADDRESS", "127.0.0.1:0"))).build();
+    fromSettings.start().block(TIMEOUT);
+    try {
+      assertThat(fromSettings.server().address()).startsWith("127.0.0.1:");
+    } finally {
+      fromSettings.stop().block(TIMEOUT);
+    }
+    Service builderWins = Service.builder("settings-address").registry(Registry.memory()).handler(new Echo())
+        .args("--server_address", "0.0.0.0:1").address(LOOPBACK).build();
+    builderWins.start().block(TIMEOUT);
+    try {
+      assertThat(builderWins.server().address()).startsWith("127.0.0.1:");
+    } finally {
+      builderWins.stop().block(TIMEOUT);
+    }
+  }
+
+  @Test
+  void anUnknownRegistryInTheSettingsFailsTheBuildWithTheAvailableOnes() {
+    assertThatThrownBy(() -> Service.builder("settings-registry").handler(new Echo()).args("--registry=consul").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("registry \"consul\" is not on the class path; available: [memory]");
+  }
+
+  @Test
+  void theDefaultStoreIsScopedToTheServiceAndSharedThroughTheSettings() {
+    String name = "store-" + UUID.randomUUID();
+    Service service = Service.builder(name).address(LOOPBACK).registry(Registry.memory()).handler(new Echo())
+        .settings(Settings.empty()).build();
+    StepVerifier.create(service.store().write(Record.of("k", "v")))
+        .expectComplete()
+        .verify(TIMEOUT);
+
+    Store sameTable = Store.fromSettings(Settings.empty()).scoped(Store.DEFAULT_DATABASE, name);
+    StepVerifier.create(sameTable.read("k", ReadOptions.of()).map(Record::valueAsString))
+        .expectNext("v")
+        .expectComplete()
+        .verify(TIMEOUT);
+    Store otherTable = Store.forService(name + "-other", Settings.empty());
+    StepVerifier.create(otherTable.list(ListOptions.of()))
+        .expectComplete()
+        .verify(TIMEOUT);
+  }
+}

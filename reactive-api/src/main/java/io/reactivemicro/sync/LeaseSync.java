@@ -35,6 +35,7 @@ public final class LeaseSync implements Sync {
   private static final long FIRST_PAUSE_MILLIS = 2;
   private static final long LONGEST_PAUSE_MILLIS = 100;
   private static final Duration CAMPAIGN_RETRY = Duration.ofMillis(100);
+  private static final Duration LONGEST_CAMPAIGN_RETRY = Duration.ofSeconds(5);
 
   private final LeaseBackend backend;
   private final Scheduler timer;
@@ -101,6 +102,10 @@ public final class LeaseSync implements Sync {
             Duration pause = Duration.ofMillis(Math.min(remaining, pause(n)));
             return backend.awaitRelease(id, pause, timer).thenReturn(n);
           }))
+          // An attempt that failed (a timeout, a lost connection) may still have taken the lock on the server.
+          .onErrorResume(error -> error instanceof MicroException me && me.code() < 500
+              ? Mono.error(error)
+              : backend.release(id, owner).onErrorResume(e -> Mono.empty()).then(Mono.error(error)))
           .<Lock>map(token -> new LeaseLock(id, owner, token, ttl))
           .doOnNext(lock -> delivered.set(true))
           .doOnCancel(() -> {
@@ -274,6 +279,7 @@ public final class LeaseSync implements Sync {
     private final Disposable.Swap termTask = Disposables.swap();
     private @Nullable Lock term;
     private boolean done;
+    private int failures;
 
     Campaign(String id, Duration ttl, FluxSink<Leadership> sink) {
       this.id = id;
@@ -294,6 +300,10 @@ public final class LeaseSync implements Sync {
       campaignTask.update(lock(id, ttl, FOREVER).subscribe(this::elected, this::failed));
     }
 
+    private void runAgain(Duration pause) {
+      campaignTask.update(Mono.delay(pause, timer).subscribe(tick -> campaign(), e -> { }));
+    }
+
     private void elected(Lock lock) {
       synchronized (this) {
         if (done) {
@@ -301,6 +311,7 @@ public final class LeaseSync implements Sync {
           return;
         }
         term = lock;
+        failures = 0;
       }
       sink.next(new Leadership(id, Leadership.State.ELECTED, lock.token(), this::resign));
       termTask.update(lock.keepAlive().subscribe(ok -> { }, e -> lost(lock)));
@@ -314,17 +325,26 @@ public final class LeaseSync implements Sync {
         term = null;
       }
       sink.next(new Leadership(id, Leadership.State.LOST, lock.token(), this::resign));
-      campaignTask.update(Mono.delay(CAMPAIGN_RETRY, timer).subscribe(tick -> campaign(), e -> { }));
+      failures = 0;
+      runAgain(CAMPAIGN_RETRY);
     }
 
+    /** Campaigning failed: the backend could not be reached, or the sync closed. */
     private void failed(Throwable error) {
+      boolean fatal = closed.get() || error instanceof MicroException me && me.code() < 500;
+      long pause;
       synchronized (this) {
         if (done) {
           return;
         }
-        done = true;
+        done = fatal;
+        pause = Math.min(CAMPAIGN_RETRY.toMillis() << Math.min(failures++, 10), LONGEST_CAMPAIGN_RETRY.toMillis());
       }
-      sink.error(error);
+      if (fatal) {
+        sink.error(error);
+      } else {
+        runAgain(Duration.ofMillis(pause));
+      }
     }
 
     private Mono<Void> resign() {

@@ -107,8 +107,9 @@ public interface Sync {
    * {@linkplain Leadership#resign() resigned} (then the {@code Flux} completes). While leader, the lease
    * is refreshed every third of {@code ttl}; a leader that disappears is replaced once its {@code ttl}
    * runs out. Cancelling the {@code Flux} resigns: the leadership is released at once. Events are few (two
-   * per term at most) and are buffered until requested. The {@code Flux} fails with the backend's error
-   * when the backend cannot be reached while campaigning.
+   * per term at most) and are buffered until requested. While the backend cannot be reached, the candidate
+   * keeps trying, with back-off up to 5 s; the {@code Flux} fails only on invalid arguments (a 400) or when
+   * the sync is closed.
    *
    * @param id the name of the office, such as {@code scheduler}; not blank
    * @param ttl how long a leader stays leader once it stops refreshing; positive

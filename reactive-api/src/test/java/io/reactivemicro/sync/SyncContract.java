@@ -47,6 +47,7 @@ public abstract class SyncContract {
   private final String prefix = "contract-" + UUID.randomUUID().toString().substring(0, 8) + "-";
   private final List<Sync> clients = new CopyOnWriteArrayList<>();
   private final List<Disposable> subscriptions = new CopyOnWriteArrayList<>();
+  private final List<Throwable> campaignErrors = new CopyOnWriteArrayList<>();
 
   /**
    * Returns a new client of the backend under test: a separate {@code Sync} with connections of its own,
@@ -329,7 +330,7 @@ public abstract class SyncContract {
     String id = lockId("cancelled-office");
     Sync leader = client();
     BlockingQueue<Leadership> events = new LinkedBlockingQueue<>();
-    Disposable campaign = leader.elect(id, LONG_TTL).subscribe(events::add);
+    Disposable campaign = leader.elect(id, LONG_TTL).subscribe(events::add, campaignErrors::add);
     subscriptions.add(campaign);
     Leadership elected = next(events);
     BlockingQueue<Leadership> second = campaign(client(), id, LONG_TTL);
@@ -392,13 +393,14 @@ public abstract class SyncContract {
 
   private BlockingQueue<Leadership> campaign(Sync sync, String id, Duration ttl) {
     BlockingQueue<Leadership> events = new LinkedBlockingQueue<>();
-    subscriptions.add(sync.elect(id, ttl).subscribe(events::add));
+    subscriptions.add(sync.elect(id, ttl).subscribe(events::add, campaignErrors::add));
     return events;
   }
 
-  private static Leadership next(BlockingQueue<Leadership> events) {
+  private Leadership next(BlockingQueue<Leadership> events) {
     Leadership event = poll(events, TIMEOUT);
-    assertThat(event).as("a leadership change within " + TIMEOUT).isNotNull();
+    assertThat(event).as("a leadership change within " + TIMEOUT + "; campaigns failed with " + campaignErrors)
+        .isNotNull();
     return event;
   }
 

@@ -274,9 +274,11 @@ public final class LeaseSync implements Sync {
     private final String id;
     private final Duration ttl;
     private final FluxSink<Leadership> sink;
-    // Two slots: a lock that is granted at once runs elected() before campaign() could store its subscription.
+    // One slot per kind of task: a lock attempt that ends at once runs elected() or failed() before
+    // campaign() could store its subscription, so they must not share a slot with it.
     private final Disposable.Swap campaignTask = Disposables.swap();
     private final Disposable.Swap termTask = Disposables.swap();
+    private final Disposable.Swap retryTask = Disposables.swap();
     private @Nullable Lock term;
     private boolean done;
     private int failures;
@@ -297,11 +299,16 @@ public final class LeaseSync implements Sync {
     }
 
     private void campaign() {
+      synchronized (this) {
+        if (done) {
+          return;
+        }
+      }
       campaignTask.update(lock(id, ttl, FOREVER).subscribe(this::elected, this::failed));
     }
 
     private void runAgain(Duration pause) {
-      campaignTask.update(Mono.delay(pause, timer).subscribe(tick -> campaign(), e -> { }));
+      retryTask.update(Mono.delay(pause, timer).subscribe(tick -> campaign(), e -> { }));
     }
 
     private void elected(Lock lock) {
@@ -372,6 +379,7 @@ public final class LeaseSync implements Sync {
     private void stopTasks() {
       campaignTask.dispose();
       termTask.dispose();
+      retryTask.dispose();
     }
 
     /** Cancelled or terminated: stops and releases the term at once. */

@@ -3,7 +3,9 @@ package io.reactivemicro.sync;
 import io.reactivemicro.plugin.Plugins;
 import io.reactivemicro.plugin.Settings;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -34,7 +36,7 @@ import reactor.core.publisher.Mono;
  */
 public interface Sync {
 
-  /** The TTL of {@link #lock(String)}: Go Micro's default lock TTL. */
+  /** The TTL of {@link #lock(String)}. */
   Duration DEFAULT_TTL = Duration.ofSeconds(30);
 
   /** The wait of {@link #lock(String)}. */
@@ -92,7 +94,22 @@ public interface Sync {
   default <T> Flux<T> withLock(String id, Duration ttl, Duration wait,
       Function<? super Lock, ? extends Publisher<T>> work) {
     return Flux.usingWhen(lock(id, ttl, wait),
-        lock -> Flux.<T>from(work.apply(lock)).takeUntilOther(lock.keepAlive()),
+        lock -> {
+          // The keep-alive only ends by failing: then the work is cancelled and the failure reported.
+          AtomicReference<@Nullable Throwable> lost = new AtomicReference<>();
+          Mono<Boolean> losing = lock.keepAlive()
+              .onErrorResume(error -> {
+                lost.set(error);
+                return Mono.empty();
+              })
+              .thenReturn(true);
+          return Flux.<T>from(work.apply(lock))
+              .takeUntilOther(losing)
+              .concatWith(Mono.defer(() -> {
+                Throwable error = lost.get();
+                return error == null ? Mono.<T>empty() : Mono.<T>error(error);
+              }));
+        },
         Lock::unlock,
         (lock, error) -> lock.unlock().onErrorResume(ignored -> Mono.empty()),
         lock -> lock.unlock().onErrorResume(ignored -> Mono.empty()));

@@ -94,6 +94,25 @@ class LeaseSyncTest {
   }
 
   @Test
+  void withLockFailsTheWorkWithA409WhenTheLockIsLost() {
+    VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+    FaultyLeases leases = new FaultyLeases(clock);
+    LeaseSync sync = new LeaseSync(leases, clock);
+    leases.failingRefreshes.set(1);
+    AtomicReference<Boolean> cancelled = new AtomicReference<>(false);
+
+    StepVerifier.withVirtualTime(
+            () -> sync.withLock("job", Duration.ofSeconds(3), Duration.ZERO,
+                lock -> Mono.never().doOnCancel(() -> cancelled.set(true))),
+            () -> clock, Long.MAX_VALUE)
+        .expectSubscription()
+        .thenAwait(Duration.ofSeconds(1))
+        .expectErrorSatisfies(e -> assertThat(((MicroException) e).code()).isEqualTo(409))
+        .verify(TIMEOUT);
+    assertThat(cancelled.get()).as("the work was cancelled").isTrue();
+  }
+
+  @Test
   void campaignOutlivesBackendErrors() {
     VirtualTimeScheduler clock = VirtualTimeScheduler.create();
     FaultyLeases leases = new FaultyLeases(clock);

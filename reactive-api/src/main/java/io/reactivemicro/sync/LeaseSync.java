@@ -27,7 +27,8 @@ import reactor.core.scheduler.Schedulers;
  * third of its TTL. Timers run on the given scheduler (a virtual-time one in tests).
  *
  * <pre>{@code
- * Sync sync = new LeaseSync(new RedisLeases(client, "micro:sync:"), Schedulers.parallel());
+ * final class MyLeases implements LeaseBackend { ... }   // atomic tryAcquire, refresh, release
+ * Sync sync = new LeaseSync(new MyLeases(...));
  * }</pre>
  */
 public final class LeaseSync implements Sync {

@@ -25,7 +25,7 @@ class MemorySyncTest extends SyncContract {
 
   @Override
   protected Duration shortTtl() {
-    return Duration.ofMillis(500);
+    return Duration.ofSeconds(1);
   }
 
   @Override

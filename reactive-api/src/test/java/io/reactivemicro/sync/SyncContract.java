@@ -57,10 +57,11 @@ public abstract class SyncContract {
 
   /**
    * Returns the TTL of the locks that are meant to expire: short, but no shorter than the backend allows
-   * (etcd leases last at least about two seconds).
+   * (etcd leases last at least about two seconds), and long enough that a keep-alive every third of it
+   * still arrives in time on a loaded machine.
    */
   protected Duration shortTtl() {
-    return Duration.ofSeconds(1);
+    return Duration.ofSeconds(2);
   }
 
   /** Returns how long past its TTL an expired lock may still be held: the backend's expiry lag. */

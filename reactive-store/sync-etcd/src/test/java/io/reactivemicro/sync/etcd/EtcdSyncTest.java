@@ -28,12 +28,6 @@ class EtcdSyncTest extends SyncContract {
     return EtcdSync.builder().prefix(PREFIX).build();
   }
 
-  @Override
-  protected Duration shortTtl() {
-    // etcd raises shorter leases to its least TTL: 1.5 election timeouts, rounded up to 2 s.
-    return Duration.ofSeconds(2);
-  }
-
   @AfterAll
   static void deleteTheTestsKeys() throws Exception {
     try (Client client = Client.builder().endpoints("http://" + EtcdSync.DEFAULT_ADDRESS).build()) {

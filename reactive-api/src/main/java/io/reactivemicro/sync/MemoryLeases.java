@@ -86,7 +86,7 @@ final class MemoryLeases implements LeaseBackend {
       Duration pause = Duration.ofMillis(Math.min(max.toMillis(), untilExpiry));
       return Mono.firstWithSignal(
           Mono.delay(pause, timer).then(),
-          releases.asFlux().filter(id::equals).next().then());
+          releases.asFlux().filter(id::equals).next().switchIfEmpty(Mono.never()).then());
     });
   }
 

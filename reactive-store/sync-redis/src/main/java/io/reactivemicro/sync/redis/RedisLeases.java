@@ -91,9 +91,10 @@ final class RedisLeases implements LeaseBackend {
 
   @Override
   public Mono<Void> awaitRelease(String id, Duration max, Scheduler timer) {
+    // Without pub/sub (it could not connect, or closed) the wait is the plain pause, never shorter.
     return Mono.firstWithSignal(
         Mono.delay(max, timer).then(),
-        releases.filter(id::equals).next().then());
+        releases.filter(id::equals).next().switchIfEmpty(Mono.never()).then());
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.reactivemicro.registry.Registry;
 import io.reactivemicro.registry.ServiceInfo;
 import io.reactivemicro.server.Server;
 import io.reactivemicro.store.Store;
+import io.reactivemicro.sync.Sync;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -49,6 +50,8 @@ final class DefaultService implements Service {
   private final Subscribers subscribers;
   private final Store store;
   private final boolean ownsStore;
+  private final Sync sync;
+  private final boolean ownsSync;
   private volatile @Nullable Node node;
   private volatile @Nullable Disposable renewal;
 
@@ -72,6 +75,8 @@ final class DefaultService implements Service {
     this.subscribers = new Subscribers(name, broker, builder.codecs, builder.subscribers);
     this.ownsStore = builder.store == null;
     this.store = builder.store != null ? builder.store : Store.forService(name, builder.settings);
+    this.ownsSync = builder.sync == null;
+    this.sync = builder.sync != null ? builder.sync : Sync.fromSettings(builder.settings);
     this.client = Client.builder().registry(registry).broker(broker).codecs(builder.codecs)
         .transportOptions(builder.transportOptions).interceptors(builder.clientInterceptors).id(name).build();
   }
@@ -109,6 +114,11 @@ final class DefaultService implements Service {
   @Override
   public Store store() {
     return store;
+  }
+
+  @Override
+  public Sync sync() {
+    return sync;
   }
 
   @Override
@@ -164,6 +174,7 @@ final class DefaultService implements Service {
           .then(closeOwned(ownsRegistry, "registry " + registry.name(), registry::close))
           .then(closeOwned(ownsBroker, "broker " + broker.name(), broker::close))
           .then(closeOwned(ownsStore, "store", store::close))
+          .then(closeOwned(ownsSync, "sync", sync::close))
           // Before completion is signalled, not after: run() lets the JVM exit as soon as stop() completes.
           .doOnTerminate(() -> {
             client.dispose();

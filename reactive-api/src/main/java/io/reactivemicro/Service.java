@@ -10,6 +10,7 @@ import io.reactivemicro.registry.ServiceInfo;
 import io.reactivemicro.server.Server;
 import io.reactivemicro.server.ServerInterceptor;
 import io.reactivemicro.store.Store;
+import io.reactivemicro.sync.Sync;
 import io.reactivemicro.transport.TransportOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,6 +72,14 @@ public interface Service {
    */
   Store store();
 
+  /**
+   * Returns the service's locks and leader elections: by default the ones the settings choose
+   * ({@code MICRO_SYNC}, memory when none). The service closes a sync it created when it stops; like a
+   * crash, closing releases nothing, so locks and leaderships still held expire with their TTL. Release
+   * them (unlock, resign, cancel {@code elect}) before stopping to hand over at once.
+   */
+  Sync sync();
+
   /** Returns what the service registers: its endpoints and, once started, its node. */
   ServiceInfo info();
 
@@ -108,6 +117,7 @@ public interface Service {
     final List<Object> subscribers = new ArrayList<>();
     @Nullable Broker broker;
     @Nullable Store store;
+    @Nullable Sync sync;
     final List<ServerInterceptor> serverInterceptors = new ArrayList<>();
     final List<ClientInterceptor> clientInterceptors = new ArrayList<>();
     @Nullable Registry registry;
@@ -179,6 +189,16 @@ public interface Service {
      */
     public Builder store(Store store) {
       this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Sets the locks and elections. By default {@link Sync#fromSettings(Settings)}: the backend the
+     * settings choose ({@code MICRO_SYNC}, {@code MICRO_SYNC_ADDRESS}; memory when none), which the service
+     * closes when it stops.
+     */
+    public Builder sync(Sync sync) {
+      this.sync = Objects.requireNonNull(sync, "sync");
       return this;
     }
 

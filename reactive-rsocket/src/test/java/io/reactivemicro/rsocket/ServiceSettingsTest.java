@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reactivemicro.Service;
+import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.rsocket.RpcTestSupport.Req;
@@ -13,6 +14,7 @@ import io.reactivemicro.store.ListOptions;
 import io.reactivemicro.store.ReadOptions;
 import io.reactivemicro.store.Record;
 import io.reactivemicro.store.Store;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -73,6 +75,28 @@ class ServiceSettingsTest {
     Store otherTable = Store.forService(name + "-other", Settings.empty());
     StepVerifier.create(otherTable.list(ListOptions.of()))
         .expectComplete()
+        .verify(TIMEOUT);
+  }
+
+  @Test
+  void theDefaultSyncLocksAcrossServicesOfOneJvmAndIsClosedWithItsService() {
+    String lock = "sync-" + UUID.randomUUID();
+    Service first = Service.builder("sync-a").address(LOOPBACK).registry(Registry.memory()).handler(new Echo())
+        .settings(Settings.empty()).build();
+    Service second = Service.builder("sync-b").address(LOOPBACK).registry(Registry.memory()).handler(new Echo())
+        .settings(Settings.empty()).build();
+    first.start().then(second.start()).block(TIMEOUT);
+    StepVerifier.create(first.sync().lock(lock, Duration.ofSeconds(30), Duration.ZERO))
+        .expectNextCount(1)
+        .expectComplete()
+        .verify(TIMEOUT);
+    StepVerifier.create(second.sync().lock(lock, Duration.ofSeconds(30), Duration.ZERO))
+        .expectErrorSatisfies(e -> assertThat(((MicroException) e).code()).isEqualTo(409))
+        .verify(TIMEOUT);
+
+    first.stop().then(second.stop()).block(TIMEOUT);
+    StepVerifier.create(first.sync().lock(lock + "-after", Duration.ofSeconds(1), Duration.ZERO))
+        .expectErrorSatisfies(e -> assertThat(((MicroException) e).code()).isEqualTo(503))
         .verify(TIMEOUT);
   }
 }

@@ -1,11 +1,13 @@
-package io.reactivemicro.rsocket;
+package io.reactivemicro.rsocket.internal;
 
 import reactor.blockhound.BlockHound;
 import reactor.blockhound.integration.BlockHoundIntegration;
 
 /**
- * Allows the brief lock waits inside Netty that Netty's own BlockHound integration does not list yet, so
- * that BlockHound reports blocking I/O rather than these. Registered through {@code META-INF/services}.
+ * For applications that run BlockHound: allows the brief lock waits inside Netty that Netty's own
+ * BlockHound integration does not list yet, so that BlockHound reports blocking I/O rather than these.
+ * Registered through {@code META-INF/services}; BlockHound is an optional dependency, and without it this
+ * class is never loaded.
  *
  * <p>Netty 4.2's default {@code AdaptivePoolingAllocator} takes a magazine's {@code StampedLock} write
  * lock when a magazine is retired; under contention that parks for a moment. Netty's integration allows
@@ -14,10 +16,10 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  * without a trace: the call then hangs until its timeout. A leak report is logged through
  * {@code java.util.logging}, whose handlers initialize under a lock; a report must not fail in turn.
  */
-public final class NettyBlockHoundAllowances implements BlockHoundIntegration {
+public final class NettyBlockHoundIntegration implements BlockHoundIntegration {
 
   /** Creates the integration; {@link java.util.ServiceLoader} calls this. */
-  public NettyBlockHoundAllowances() {}
+  public NettyBlockHoundIntegration() {}
 
   @Override
   public void applyTo(BlockHound.Builder builder) {

@@ -15,7 +15,7 @@ import java.lang.annotation.Target;
  * when absent); the headers are also in the handler's Reactor {@code Context} as metadata, so the
  * handler's own calls pass them on.
  *
- * <p>The subscription starts with the service and stops first when it stops; messages in flight finish
+ * <p>The subscription starts with the service and stops when it stops, right after it deregisters; messages in flight finish
  * within the drain timeout. A message whose handler fails is logged and, on a broker with
  * acknowledgements, rejected: delivered once more, then dropped. A message that cannot be decoded is
  * logged and dropped.

@@ -13,6 +13,11 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  * throws inside rsocket-java's frame encoding on a Reactor thread, and rsocket-java drops that response
  * without a trace: the call then hangs until its timeout. A leak report is logged through
  * {@code java.util.logging}, whose handlers initialize under a lock; a report must not fail in turn.
+ *
+ * <p>The first concurrent requests for one type also wait for each other inside Jackson: its
+ * {@code DeserializerCache} builds a type's deserializer under a {@code ReentrantLock}, and the HTTP
+ * handler asks the JSON codec for a reader on the event loop. That wait lasts while another thread builds
+ * the deserializer (no I/O); without this allowance the HTTP connection is closed with no answer.
  */
 public final class NettyBlockHoundAllowances implements BlockHoundIntegration {
 
@@ -25,5 +30,6 @@ public final class NettyBlockHoundAllowances implements BlockHoundIntegration {
     builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "free");
     builder.allowBlockingCallsInside("io.netty.util.ResourceLeakDetector", "reportTracedLeak");
     builder.allowBlockingCallsInside("io.netty.util.ResourceLeakDetector", "reportUntracedLeak");
+    builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache", "_createAndCacheValueDeserializer");
   }
 }

@@ -97,7 +97,9 @@ final class Election {
   Mono<Void> stop() {
     return Mono.defer(() -> {
       Leadership current = latest;
-      Mono<Void> resign = current != null && current.isLeader() ? current.resign() : Mono.empty();
+      Mono<Void> resign = current != null && current.isLeader()
+          ? current.resign().doOnSuccess(done -> LOG.info("{} resigned {} (term {})", self, office, current.term()))
+          : Mono.empty();
       return resign
           .timeout(Duration.ofSeconds(5))
           .onErrorResume(error -> {

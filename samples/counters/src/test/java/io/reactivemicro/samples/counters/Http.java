@@ -7,7 +7,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import reactor.core.publisher.Mono;
 
 /** Calls an instance as curl does: {@code POST /} with a {@code Micro-Endpoint} header and a JSON body. */
@@ -30,7 +32,7 @@ final class Http {
       return Mono.fromFuture(() -> CLIENT.sendAsync(http, HttpResponse.BodyHandlers.ofByteArray()));
     }).map(response -> {
       if (response.statusCode() != 200) {
-        throw MicroException.parse(new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+        throw MicroException.parse(new String(response.body(), StandardCharsets.UTF_8));
       }
       return type.cast(JSON.decoder(type).decode(ByteBuffer.wrap(response.body())));
     });
@@ -38,6 +40,6 @@ final class Http {
 
   /** Asks {@code address} who leads. */
   static Mono<LeaderView> leader(String address) {
-    return call(address, "Counters.Leader", java.util.Map.of(), LeaderView.class);
+    return call(address, "Counters.Leader", Map.of(), LeaderView.class);
   }
 }

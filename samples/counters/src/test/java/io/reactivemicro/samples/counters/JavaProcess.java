@@ -50,10 +50,6 @@ final class JavaProcess implements AutoCloseable {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  boolean isAlive() {
-    return process.isAlive();
-  }
-
   String output() {
     try {
       return Files.readString(log);

@@ -13,6 +13,7 @@ import io.reactivemicro.store.Store;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class PostgresCountersTest {
 
   private final String run = UUID.randomUUID().toString().replace("-", "");
   private final String leases = "counters_sync_" + run;
-  private final Settings settings = Settings.of(java.util.Map.of(),
+  private final Settings settings = Settings.of(Map.of(),
       "--store=postgres", "--store_address=" + DATABASE, "--store_table=counters_" + run,
       "--sync=postgres", "--sync_address=127.0.0.1:5432", "--sync_database=test", "--sync_table=" + leases);
   private final Registry registry = Registry.memory();

@@ -52,6 +52,15 @@ public final class ServerEndpoint {
       composed = interceptors.get(i).wrap(composed);
     }
     this.chain = composed;
+    // Prepared here, on the thread that builds the server, not by the first call on an event loop:
+    // preparing builds the codec's (de)serializers, and Jackson takes a lock to build and cache them.
+    for (String contentType : router.codecs().contentTypes()) {
+      try {
+        codec(contentType);
+      } catch (MicroException e) {
+        // This codec cannot carry the endpoint's types; a call that uses it gets the 400 then.
+      }
+    }
   }
 
   /** Returns the endpoint name, such as {@code Helloworld.Greeting}. */

@@ -3,6 +3,9 @@ package io.reactivemicro.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.reactivemicro.codec.Codec;
+import io.reactivemicro.codec.Codecs;
+import io.reactivemicro.codec.JsonCodec;
 import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.metadata.Metadata;
 import java.nio.ByteBuffer;
@@ -275,5 +278,38 @@ class ServerEndpointTest {
 
   private static Consumer<Throwable> error(Consumer<MicroException> check) {
     return error -> assertThat(error).isInstanceOfSatisfying(MicroException.class, check);
+  }
+
+  @Test
+  void codecsArePreparedWhenTheRouterIsBuiltNotByTheFirstCall() {
+    // Preparing builds Jackson's (de)serializers under a lock: that must happen on the building thread,
+    // never on an event loop serving the first calls.
+    List<String> prepared = new CopyOnWriteArrayList<>();
+    JsonCodec json = new JsonCodec();
+    Codec recording = new Codec() {
+      @Override
+      public String contentType() {
+        return "application/x-recording+json";
+      }
+
+      @Override
+      public Encoder encoder(java.lang.reflect.Type type) {
+        prepared.add("encoder " + type.getTypeName() + " on " + Thread.currentThread().getName());
+        return json.encoder(type);
+      }
+
+      @Override
+      public Decoder decoder(java.lang.reflect.Type type) {
+        prepared.add("decoder " + type.getTypeName() + " on " + Thread.currentThread().getName());
+        return json.decoder(type);
+      }
+    };
+    Router.builder("svc").codecs(Codecs.defaults().with(recording)).handler(new Echo()).build();
+
+    String thread = Thread.currentThread().getName();
+    assertThat(prepared)
+        .contains("decoder " + Request.class.getTypeName() + " on " + thread,
+            "encoder " + Reply.class.getTypeName() + " on " + thread)
+        .allSatisfy(entry -> assertThat(entry).endsWith(" on " + thread));
   }
 }

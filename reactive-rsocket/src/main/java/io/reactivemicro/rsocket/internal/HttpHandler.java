@@ -366,7 +366,11 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.debug("closing HTTP connection {} after an error", ctx.channel().remoteAddress(), cause);
+    if (cause instanceof java.io.IOException) {
+      LOG.debug("closing HTTP connection {} after an error", ctx.channel().remoteAddress(), cause);
+    } else {
+      LOG.warn("closing HTTP connection {} after an unexpected error", ctx.channel().remoteAddress(), cause);
+    }
     ctx.close();
   }
 }

@@ -1,6 +1,7 @@
 package io.reactivemicro.rsocket.internal;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.util.ReferenceCountUtil;
@@ -187,8 +188,13 @@ final class MicroResponder implements RSocket {
     }
   }
 
+  /**
+   * Returns a response's payload in a pooled direct buffer: a frame whose parts are all direct is
+   * written to the socket as it is, where a heap part would be merged into a new array and copied again.
+   */
   private static Payload encode(EndpointCodec codec, Object response) {
-    return ByteBufPayload.create(Unpooled.wrappedBuffer(codec.encode(response)));
+    byte[] bytes = codec.encode(response);
+    return ByteBufPayload.create(ByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes));
   }
 
   private static Throwable wire(Throwable error) {

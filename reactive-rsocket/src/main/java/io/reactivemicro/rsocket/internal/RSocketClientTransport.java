@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -54,6 +55,8 @@ public final class RSocketClientTransport implements ClientTransport {
   private final TransportOptions options;
   private final Map<String, Mono<RSocket>> connections = new ConcurrentHashMap<>();
   private final Set<RSocket> open = ConcurrentHashMap.newKeySet();
+  /** The open connection of each address, for calls that need not wait for one. */
+  private final Map<String, RSocket> ready = new ConcurrentHashMap<>();
   private final AtomicBoolean disposed = new AtomicBoolean();
 
   /**
@@ -67,7 +70,11 @@ public final class RSocketClientTransport implements ClientTransport {
 
   @Override
   public Mono<Object> requestResponse(String address, OutboundRequest request, Codec.Decoder decoder) {
-    return connection(address).flatMap(rsocket -> rsocket.requestResponse(payload(rsocket, request)))
+    return Mono.defer(() -> {
+      RSocket open = ready(address);
+      return open != null ? open.requestResponse(payload(open, request))
+          : connection(address).flatMap(rsocket -> rsocket.requestResponse(payload(rsocket, request)));
+    })
         .map(payload -> decode(payload, decoder))
         .onErrorMap(e -> translate(address, e));
   }
@@ -102,6 +109,7 @@ public final class RSocketClientTransport implements ClientTransport {
     if (disposed.compareAndSet(false, true)) {
       open.forEach(RSocket::dispose);
       open.clear();
+      ready.clear();
       connections.clear();
     }
   }
@@ -128,6 +136,12 @@ public final class RSocketClientTransport implements ClientTransport {
     return connections.computeIfAbsent(address, this::connect);
   }
 
+  /** Returns the open connection to {@code address}, or {@code null} when a call must connect first. */
+  private @Nullable RSocket ready(String address) {
+    RSocket rsocket = ready.get(address);
+    return rsocket == null || rsocket.isDisposed() || disposed.get() ? null : rsocket;
+  }
+
   private Mono<RSocket> connect(String address) {
     HostPort hostPort = HostPort.parse(address);
     TcpClient tcp = TcpClient.create()
@@ -147,7 +161,11 @@ public final class RSocketClientTransport implements ClientTransport {
         .onErrorMap(e -> !(e instanceof ConnectionFailedException), e -> new ConnectionFailedException(address, e))
         .doOnNext(rsocket -> {
           open.add(rsocket);
-          rsocket.onClose().doFinally(s -> open.remove(rsocket)).subscribe(v -> { }, e -> { });
+          ready.put(address, rsocket);
+          rsocket.onClose().doFinally(s -> {
+            open.remove(rsocket);
+            ready.remove(address, rsocket);
+          }).subscribe(v -> { }, e -> { });
           if (disposed.get()) {
             rsocket.dispose();
           }
@@ -156,8 +174,14 @@ public final class RSocketClientTransport implements ClientTransport {
         .cacheInvalidateIf(RSocket::isDisposed);
   }
 
+  /**
+   * Returns a request's payload in pooled direct buffers: a frame whose parts are all direct is written
+   * to the socket as it is, where heap parts would be merged into a new array and copied once more.
+   */
   private static Payload payload(RSocket rsocket, OutboundRequest request) {
-    return ByteBufPayload.create(Unpooled.wrappedBuffer(request.data()), metadata(request));
+    byte[] data = request.data();
+    ByteBuf metadata = metadata(request);
+    return ByteBufPayload.create(ByteBufAllocator.DEFAULT.directBuffer(data.length).writeBytes(data), metadata);
   }
 
   /**
@@ -186,7 +210,7 @@ public final class RSocketClientTransport implements ClientTransport {
         CACHED_COUNT.incrementAndGet();
       }
     }
-    return Unpooled.wrappedBuffer(bytes);
+    return ByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes);
   }
 
   private static Object decode(Payload payload, Codec.Decoder decoder) {

@@ -403,10 +403,9 @@ final class DefaultClient implements Client {
   }
 
   private <T> Mono<T> withTimeout(Mono<T> sent, Duration timeout, ClientCall call) {
-    // timeout(Duration) names the operator chain on every subscription (a regex per operator); with a
-    // fallback it does not, and the error is built only when the timeout fires.
-    return sent.timeout(Mono.delay(timeout), Mono.error(() -> MicroException.timeout(id,
-        "call to %s %s timed out after %d ms", call.service(), call.endpoint(), timeout.toMillis())));
+    // The error is built only when the timeout fires.
+    return new TimeoutMono<>(sent, timeout.toNanos(), () -> MicroException.timeout(id,
+        "call to %s %s timed out after %d ms", call.service(), call.endpoint(), timeout.toMillis()));
   }
 
   private byte[] encode(Codec.Encoder encoder, @Nullable Object value) {

@@ -76,7 +76,7 @@ public final class JsonCodec implements Codec {
           return reader.readValue(data.array(), data.arrayOffset() + data.position(), length);
         }
         byte[] copy = new byte[length];
-        data.duplicate().get(copy);
+        data.get(data.position(), copy);
         return reader.readValue(copy);
       } catch (JacksonException e) {
         throw new CodecException("malformed JSON for " + javaType.getRawClass().getSimpleName() + ": "

@@ -24,7 +24,8 @@ public final class JsonCodec implements Codec {
 
   /** Creates the codec with a mapper that ignores unknown properties. */
   public JsonCodec() {
-    this(JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build());
+    this(JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .addModule(new ConstructorInstantiators()).build());
   }
 
   /**

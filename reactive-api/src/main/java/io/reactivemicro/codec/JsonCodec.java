@@ -1,8 +1,13 @@
 package io.reactivemicro.codec;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectReader;
@@ -51,14 +56,34 @@ public final class JsonCodec implements Codec {
   public Encoder encoder(Type type) {
     JavaType javaType = mapper.constructType(type);
     ObjectWriter writer = mapper.writerFor(javaType);
-    return value -> {
-      if (value == null) {
-        return EMPTY_OBJECT;
+    // Jackson closes the target it writes to unless told not to; the caller owns it.
+    ObjectWriter streaming = writer.without(StreamWriteFeature.AUTO_CLOSE_TARGET);
+    return new Encoder() {
+      @Override
+      public byte[] encode(@Nullable Object value) {
+        if (value == null) {
+          return EMPTY_OBJECT;
+        }
+        try {
+          return writer.writeValueAsBytes(value);
+        } catch (JacksonException e) {
+          throw new CodecException("cannot encode " + javaType + " as JSON: " + e.getOriginalMessage(), e);
+        }
       }
-      try {
-        return writer.writeValueAsBytes(value);
-      } catch (JacksonException e) {
-        throw new CodecException("cannot encode " + javaType + " as JSON: " + e.getOriginalMessage(), e);
+
+      @Override
+      public void encode(@Nullable Object value, OutputStream out) throws IOException {
+        if (value == null) {
+          out.write(EMPTY_OBJECT);
+          return;
+        }
+        try {
+          streaming.writeValue(out, value);
+        } catch (JacksonIOException e) {
+          throw e.getCause();
+        } catch (JacksonException e) {
+          throw new CodecException("cannot encode " + javaType + " as JSON: " + e.getOriginalMessage(), e);
+        }
       }
     };
   }

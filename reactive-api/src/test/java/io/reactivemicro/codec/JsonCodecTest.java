@@ -3,6 +3,8 @@ package io.reactivemicro.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +47,26 @@ class JsonCodecTest {
         .decode(utf8("{\"name\":\"pear\",\"colour\":\"green\",\"count\":1,\"nested\":{\"a\":[1,2]}}"));
 
     assertThat(decoded).isEqualTo(new Item("pear", 1, null));
+  }
+
+  @Test
+  void encodingOntoAStreamWritesTheSameBytesAndLeavesItOpen() throws IOException {
+    Item item = new Item("apple", 3, List.of("red", "fruit"));
+    Codec.Encoder encoder = codec.encoder(Item.class);
+    boolean[] closed = {false};
+    ByteArrayOutputStream out = new ByteArrayOutputStream() {
+      @Override
+      public void close() {
+        closed[0] = true;
+      }
+    };
+
+    encoder.encode(item, out);
+    encoder.encode(null, out);
+
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .isEqualTo(new String(encoder.encode(item), StandardCharsets.UTF_8) + "{}");
+    assertThat(closed[0]).isFalse();
   }
 
   @Test

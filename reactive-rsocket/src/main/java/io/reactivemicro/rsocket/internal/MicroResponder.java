@@ -2,6 +2,7 @@ package io.reactivemicro.rsocket.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.util.ReferenceCountUtil;
@@ -189,12 +190,19 @@ final class MicroResponder implements RSocket {
   }
 
   /**
-   * Returns a response's payload in a pooled direct buffer: a frame whose parts are all direct is
-   * written to the socket as it is, where a heap part would be merged into a new array and copied again.
+   * Returns a response's payload, encoded straight into a pooled direct buffer: a frame whose parts are
+   * all direct is written to the socket as it is, where a heap part would be merged into a new array
+   * and copied again.
    */
   private static Payload encode(EndpointCodec codec, Object response) {
-    byte[] bytes = codec.encode(response);
-    return ByteBufPayload.create(ByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes));
+    ByteBuf data = ByteBufAllocator.DEFAULT.directBuffer();
+    try {
+      codec.encode(response, new ByteBufOutputStream(data));
+      return ByteBufPayload.create(data);
+    } catch (RuntimeException | Error e) {
+      data.release();
+      throw e;
+    }
   }
 
   private static Throwable wire(Throwable error) {

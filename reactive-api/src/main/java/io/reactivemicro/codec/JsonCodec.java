@@ -8,6 +8,8 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.exc.JacksonIOException;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectReader;
@@ -29,7 +31,10 @@ public final class JsonCodec implements Codec {
 
   /** Creates the codec with a mapper that ignores unknown properties. */
   public JsonCodec() {
-    this(JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+    // Buffers recycled per thread: codecs run on a few event-loop threads, where a shared pool would
+    // cost a synchronised hand-over and a queue node per message.
+    this(JsonMapper.builder(JsonFactory.builder().recyclerPool(JsonRecyclerPools.threadLocalPool()).build())
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .addModule(new ConstructorInstantiators()).build());
   }
 

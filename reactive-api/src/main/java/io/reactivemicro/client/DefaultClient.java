@@ -35,11 +35,16 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /** The default client: interceptors, node selection, failover and retries over a client transport. */
 final class DefaultClient implements Client {
 
-  private record CodecKey(String contentType, Type type) {}
+  /** Options a call was made with and what they are with the client's defaults filled in. */
+  private record Merged(CallOptions given, CallOptions merged) {}
+
+  /** A fixed address, as a node and a selection of that one node. */
+  private record Fixed(String address, Node node, Next next) {}
 
   private final String id;
   private final Selector selector;
@@ -49,9 +54,16 @@ final class DefaultClient implements Client {
   private final Codecs codecs;
   private final CallOptions defaults;
   private final ClientHandler chain;
-  private final Map<CodecKey, Codec.Encoder> encoders = new ConcurrentHashMap<>();
-  private final Map<CodecKey, Codec.Decoder> decoders = new ConcurrentHashMap<>();
+  // By type, then by content type: looked up on every call without building a key.
+  private final Map<Type, Map<String, Codec.Encoder>> encoders = new ConcurrentHashMap<>();
+  private final Map<Type, Map<String, Codec.Decoder>> decoders = new ConcurrentHashMap<>();
   private final Broker broker;
+  /** The defaults as a call without options of its own sees them. */
+  private final CallOptions noOptions;
+  /** The options of the last call made with options of its own, merged: callers tend to reuse theirs. */
+  private volatile @Nullable Merged lastMerged;
+  /** The last fixed address called. */
+  private volatile @Nullable Fixed lastFixed;
 
   DefaultClient(Builder builder) {
     this.id = builder.id;
@@ -63,6 +75,7 @@ final class DefaultClient implements Client {
     this.codecs = builder.codecs;
     this.broker = builder.broker != null ? builder.broker : Broker.defaultBroker();
     this.defaults = builder.defaults;
+    this.noOptions = CallOptions.of().orElse(defaults);
     ClientHandler composed = this::send;
     List<ClientInterceptor> interceptors = builder.interceptors;
     for (int i = interceptors.size() - 1; i >= 0; i--) {
@@ -76,7 +89,7 @@ final class DefaultClient implements Client {
   public <T> Mono<T> call(String service, String endpoint, @Nullable Object request, Type responseType,
       CallOptions options) {
     ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_RESPONSE, request, responseType,
-        options.orElse(defaults), false);
+        merged(options), false);
     return (Mono<T>) Mono.from(run(call));
   }
 
@@ -85,7 +98,7 @@ final class DefaultClient implements Client {
   public <T> Flux<T> stream(String service, String endpoint, @Nullable Object request, Type responseType,
       CallOptions options) {
     ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_STREAM, request, responseType,
-        options.orElse(defaults), false);
+        merged(options), false);
     return (Flux<T>) Flux.from(run(call));
   }
 
@@ -95,14 +108,14 @@ final class DefaultClient implements Client {
       CallOptions options) {
     Objects.requireNonNull(requests, "requests");
     ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_CHANNEL, requests, responseType,
-        options.orElse(defaults), false);
+        merged(options), false);
     return (Flux<T>) Flux.from(run(call));
   }
 
   @Override
   public Mono<Void> fireAndForget(String service, String endpoint, @Nullable Object request, CallOptions options) {
     ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_RESPONSE, request, Void.class,
-        options.orElse(defaults), true);
+        merged(options), true);
     return Flux.from(run(call)).then();
   }
 
@@ -110,7 +123,7 @@ final class DefaultClient implements Client {
   public Mono<Void> publish(String topic, Object message, CallOptions options) {
     Objects.requireNonNull(message, "message");
     return Mono.deferContextual(ctx -> {
-      CallOptions merged = options.orElse(defaults);
+      CallOptions merged = merged(options);
       String contentType = Objects.requireNonNull(merged.contentType());
       Map<String, String> headers = new LinkedHashMap<>(Metadata.from(ctx).merge(merged.metadata()).asMap());
       Message outgoing;
@@ -150,6 +163,23 @@ final class DefaultClient implements Client {
     return transport.isDisposed();
   }
 
+  /**
+   * Returns a call's options with the defaults filled in; options are immutable, so those of the last
+   * call are merged once for the calls that pass the same object again.
+   */
+  private CallOptions merged(CallOptions options) {
+    if (options == CallOptions.of()) {
+      return noOptions;
+    }
+    Merged last = lastMerged;
+    if (last != null && last.given() == options) {
+      return last.merged();
+    }
+    CallOptions merged = options.orElse(defaults);
+    lastMerged = new Merged(options, merged);
+    return merged;
+  }
+
   private Publisher<?> run(ClientCall call) {
     try {
       Publisher<?> result = chain.handle(call);
@@ -161,31 +191,95 @@ final class DefaultClient implements Client {
 
   /** The end of the chain: encode, select, send, fail over, retry, decode. */
   private Publisher<?> send(ClientCall call) {
+    if (call.model() == InteractionModel.REQUEST_RESPONSE && !call.fireAndForget()) {
+      return Mono.deferContextual(ctx -> requestResponse(call, ctx));
+    }
     return Flux.deferContextual(ctx -> {
       CallOptions options = call.options();
       String contentType = Objects.requireNonNull(options.contentType());
       Metadata metadata = Metadata.from(ctx).merge(options.metadata());
       Duration timeout = Objects.requireNonNull(options.timeout());
-      String label = call.service() + " " + call.endpoint();
       if (call.model() == InteractionModel.REQUEST_CHANNEL) {
-        return channel(call, contentType, metadata, label);
+        return channel(call, contentType, metadata);
       }
       Codec.Encoder encoder = encoder(contentType, call.request() == null ? Void.class : call.request().getClass());
       OutboundRequest request = new OutboundRequest(call.endpoint(), contentType, metadata,
           encode(encoder, call.request()));
       if (call.fireAndForget()) {
-        return failover(call, true, address -> withTimeout(transport.fireAndForget(address, request), timeout, label));
+        return failover(call, true, address -> withTimeout(transport.fireAndForget(address, request), timeout, call));
       }
       Codec.Decoder decoder = decoder(contentType, call.responseType());
       if (call.model() == InteractionModel.REQUEST_STREAM) {
         return failover(call, true, address -> transport.requestStream(address, request, decoder));
       }
       return failover(call, true,
-          address -> withTimeout(transport.requestResponse(address, request, decoder), timeout, label));
+          address -> withTimeout(transport.requestResponse(address, request, decoder), timeout, call));
     });
   }
 
-  private Flux<Object> channel(ClientCall call, String contentType, Metadata metadata, String label) {
+  /** A request-response call: a {@code Mono} all the way, with failover state made only on a failure. */
+  private Mono<Object> requestResponse(ClientCall call, ContextView ctx) {
+    CallOptions options = call.options();
+    String contentType = Objects.requireNonNull(options.contentType());
+    Metadata metadata = Metadata.from(ctx).merge(options.metadata());
+    Duration timeout = Objects.requireNonNull(options.timeout());
+    Object value = call.request();
+    Codec.Encoder encoder = encoder(contentType, value == null ? Void.class : value.getClass());
+    OutboundRequest request = new OutboundRequest(call.endpoint(), contentType, metadata, encode(encoder, value));
+    Codec.Decoder decoder = decoder(contentType, call.responseType());
+    Function<String, Mono<Object>> attempt =
+        address -> withTimeout(transport.requestResponse(address, request, decoder), timeout, call);
+    String fixed = options.address();
+    if (fixed != null) {
+      return attemptOne(call, fixed(fixed).next(), false, attempt, null, 0, retries(call, null, true));
+    }
+    return selector.select(call.service(), options.filter())
+        .flatMap(next -> attemptOne(call, next, true, attempt, null, 0, retries(call, next, true)));
+  }
+
+  /**
+   * An attempt of a request-response call, as {@link #attempt} makes those of the other calls: a
+   * {@code Mono} settles once, so an error never follows a response.
+   */
+  private Mono<Object> attemptOne(ClientCall call, Next next, boolean selected, Function<String, Mono<Object>> attempt,
+      @Nullable Set<String> unreachable, int retried, int retries) {
+    Node node = nextReachable(next, unreachable);
+    if (node == null) {
+      return Mono.error(MicroException.serviceUnavailable(id, "service %s: no node could be reached (%d tried)",
+          call.service(), unreachable == null ? 0 : unreachable.size()));
+    }
+    Mono<Object> sent = attempt.apply(node.address());
+    if (selected) {
+      sent = new TrackedMono<>(sent, selector, call.service(), node);
+    }
+    return sent.onErrorResume(error -> {
+      if (error instanceof ConnectionFailedException) {
+        Set<String> skipped = unreachable != null ? unreachable : new HashSet<>();
+        skipped.add(node.id());
+        return attemptOne(call, next, selected, attempt, skipped, retried, retries);
+      }
+      MicroException mapped = MicroException.from(id, error);
+      if (retried < retries && retryable(mapped)) {
+        Duration backoff = Objects.requireNonNull(call.options().backoff()).multipliedBy(1L << Math.min(retried, 10));
+        return Mono.delay(backoff).then(attemptOne(call, next, selected, attempt, unreachable, retried + 1, retries));
+      }
+      return Mono.error(mapped);
+    });
+  }
+
+  /** Returns the node and the one-node selection of a fixed address, made once for the same address. */
+  private Fixed fixed(String address) {
+    Fixed last = lastFixed;
+    if (last != null && last.address().equals(address)) {
+      return last;
+    }
+    Node node = Node.of(address, address);
+    Fixed fresh = new Fixed(address, node, () -> node);
+    lastFixed = fresh;
+    return fresh;
+  }
+
+  private Flux<Object> channel(ClientCall call, String contentType, Metadata metadata) {
     Publisher<?> requests = (Publisher<?>) Objects.requireNonNull(call.request());
     return Flux.from(requests).switchOnFirst((first, all) -> {
       if (!first.hasValue()) {
@@ -210,8 +304,7 @@ final class DefaultClient implements Client {
     CallOptions options = call.options();
     String fixed = options.address();
     if (fixed != null) {
-      Node node = Node.of(fixed, fixed);
-      return attempt(call, () -> node, false, attempt, new HashSet<>(), 0, retries(call, null, replayable));
+      return attempt(call, fixed(fixed).next(), false, attempt, new HashSet<>(), 0, retries(call, null, replayable));
     }
     return selector.select(call.service(), options.filter())
         .flatMapMany(next -> attempt(call, next, true, attempt, new HashSet<>(), 0,
@@ -288,9 +381,12 @@ final class DefaultClient implements Client {
    * Returns the next node not already found unreachable, or {@code null} when none is left. A retry
    * after a node failed may come round to one that could not be reached before: that one is skipped.
    */
-  private static @Nullable Node nextReachable(Next next, Set<String> unreachable) {
-    Set<String> skipped = new HashSet<>();
+  private static @Nullable Node nextReachable(Next next, @Nullable Set<String> unreachable) {
     Node node = next.next();
+    if (unreachable == null || unreachable.isEmpty()) {
+      return node;
+    }
+    Set<String> skipped = new HashSet<>();
     // Next cycles through every node, so meeting a skipped node again means every node was skipped.
     while (unreachable.contains(node.id())) {
       if (!skipped.add(node.id())) {
@@ -306,11 +402,10 @@ final class DefaultClient implements Client {
     return code == 408 || code == 502 || code == 503 || code == 504;
   }
 
-  private <T> Mono<T> withTimeout(Mono<T> call, Duration timeout, String label) {
-    // timeout(Duration) names the operator chain on every subscription (a regex per operator); with a
-    // fallback it does not, and the error is built only when the timeout fires.
-    return call.timeout(Mono.delay(timeout), Mono.error(
-        () -> MicroException.timeout(id, "call to %s timed out after %d ms", label, timeout.toMillis())));
+  private <T> Mono<T> withTimeout(Mono<T> sent, Duration timeout, ClientCall call) {
+    // The error is built only when the timeout fires.
+    return new TimeoutMono<>(sent, timeout.toNanos(), () -> MicroException.timeout(id,
+        "call to %s %s timed out after %d ms", call.service(), call.endpoint(), timeout.toMillis()));
   }
 
   private byte[] encode(Codec.Encoder encoder, @Nullable Object value) {
@@ -331,15 +426,17 @@ final class DefaultClient implements Client {
   }
 
   /** Returns the encoder or decoder of a content type for a type, prepared once and cached. */
-  private <T> T prepared(Map<CodecKey, T> cache, String contentType, Type type, BiFunction<Codec, Type, T> prepare) {
-    CodecKey key = new CodecKey(contentType, type);
-    T cached = cache.get(key);
+  private <T> T prepared(Map<Type, Map<String, T>> cache, String contentType, Type type,
+      BiFunction<Codec, Type, T> prepare) {
+    Map<String, T> byContentType = cache.get(type);
+    T cached = byContentType == null ? null : byContentType.get(contentType);
     if (cached != null) {
       return cached;
     }
     Codec codec = codecs.get(contentType);
     try {
-      return cache.computeIfAbsent(key, k -> prepare.apply(codec, type));
+      return cache.computeIfAbsent(type, t -> new ConcurrentHashMap<>())
+          .computeIfAbsent(contentType, k -> prepare.apply(codec, type));
     } catch (IllegalArgumentException e) {
       throw MicroException.badRequest(id, "%s", e.getMessage());
     }

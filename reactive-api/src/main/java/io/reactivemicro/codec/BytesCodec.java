@@ -33,7 +33,7 @@ public final class BytesCodec implements Codec {
       }
       if (value instanceof ByteBuffer buffer) {
         byte[] copy = new byte[buffer.remaining()];
-        buffer.duplicate().get(copy);
+        buffer.get(buffer.position(), copy);
         return copy;
       }
       throw new CodecException(CONTENT_TYPE + " carries byte[] or ByteBuffer, not " + value.getClass().getName());
@@ -45,7 +45,7 @@ public final class BytesCodec implements Codec {
     if (type == ByteBuffer.class) {
       return data -> {
         byte[] copy = new byte[data.remaining()];
-        data.duplicate().get(copy);
+        data.get(data.position(), copy);
         return ByteBuffer.wrap(copy);
       };
     }
@@ -54,7 +54,7 @@ public final class BytesCodec implements Codec {
     }
     return data -> {
       byte[] copy = new byte[data.remaining()];
-      data.duplicate().get(copy);
+      data.get(data.position(), copy);
       return copy;
     };
   }

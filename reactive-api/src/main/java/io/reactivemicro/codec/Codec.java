@@ -1,5 +1,7 @@
 package io.reactivemicro.codec;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
@@ -45,6 +47,19 @@ public interface Codec {
      * @throws CodecException when the value cannot be encoded
      */
     byte[] encode(@Nullable Object value);
+
+    /**
+     * Encodes a value onto {@code out}, for a transport that writes into buffers of its own; the default
+     * writes what {@link #encode(Object)} returns. {@code out} is left open.
+     *
+     * @param value the value; {@code null} encodes as the codec's empty message
+     * @param out where the bytes go
+     * @throws CodecException when the value cannot be encoded
+     * @throws IOException when {@code out} fails
+     */
+    default void encode(@Nullable Object value, OutputStream out) throws IOException {
+      out.write(encode(value));
+    }
   }
 
   /** Turns bytes into a value. */

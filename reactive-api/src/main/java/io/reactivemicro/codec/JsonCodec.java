@@ -1,8 +1,14 @@
 package io.reactivemicro.codec;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.reflect.Type;
-import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.core.exc.JacksonIOException;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectReader;
@@ -24,7 +30,11 @@ public final class JsonCodec implements Codec {
 
   /** Creates the codec with a mapper that ignores unknown properties. */
   public JsonCodec() {
-    this(JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build());
+    // Buffers recycled per thread: codecs run on a few event-loop threads, where a shared pool would
+    // cost a synchronised hand-over and a queue node per message.
+    this(JsonMapper.builder(JsonFactory.builder().recyclerPool(JsonRecyclerPools.threadLocalPool()).build())
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .addModule(new ConstructorInstantiators()).build());
   }
 
   /**
@@ -50,14 +60,34 @@ public final class JsonCodec implements Codec {
   public Encoder encoder(Type type) {
     JavaType javaType = mapper.constructType(type);
     ObjectWriter writer = mapper.writerFor(javaType);
-    return value -> {
-      if (value == null) {
-        return EMPTY_OBJECT;
+    // Jackson closes the target it writes to unless told not to; the caller owns it.
+    ObjectWriter streaming = writer.without(StreamWriteFeature.AUTO_CLOSE_TARGET);
+    return new Encoder() {
+      @Override
+      public byte[] encode(@Nullable Object value) {
+        if (value == null) {
+          return EMPTY_OBJECT;
+        }
+        try {
+          return writer.writeValueAsBytes(value);
+        } catch (JacksonException e) {
+          throw new CodecException("cannot encode " + javaType + " as JSON: " + e.getOriginalMessage(), e);
+        }
       }
-      try {
-        return writer.writeValueAsBytes(value);
-      } catch (JacksonException e) {
-        throw new CodecException("cannot encode " + javaType + " as JSON: " + e.getOriginalMessage(), e);
+
+      @Override
+      public void encode(@Nullable Object value, OutputStream out) throws IOException {
+        if (value == null) {
+          out.write(EMPTY_OBJECT);
+          return;
+        }
+        try {
+          streaming.writeValue(out, value);
+        } catch (JacksonIOException e) {
+          throw e.getCause();
+        } catch (JacksonException e) {
+          throw new CodecException("cannot encode " + javaType + " as JSON: " + e.getOriginalMessage(), e);
+        }
       }
     };
   }
@@ -76,7 +106,7 @@ public final class JsonCodec implements Codec {
           return reader.readValue(data.array(), data.arrayOffset() + data.position(), length);
         }
         byte[] copy = new byte[length];
-        data.duplicate().get(copy);
+        data.get(data.position(), copy);
         return reader.readValue(copy);
       } catch (JacksonException e) {
         throw new CodecException("malformed JSON for " + javaType.getRawClass().getSimpleName() + ": "

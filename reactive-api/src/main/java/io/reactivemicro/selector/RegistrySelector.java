@@ -63,11 +63,16 @@ final class RegistrySelector implements Selector {
       if (disposed) {
         return Mono.error(new IllegalStateException("the selector is disposed"));
       }
-      return cache(service).members()
+      ServiceCache cache = cache(service);
+      List<Member> loaded = cache.loadedMembers();
+      if (loaded != null && !loaded.isEmpty()) {
+        return selection(service, loaded, filter, cache);
+      }
+      return cache.members()
           .onErrorMap(error -> !(error instanceof MicroException), error -> MicroException.serviceUnavailable(ID,
               "service %s: cannot look it up: %s", service, error.getMessage()))
           .flatMap(members -> members.isEmpty() ? lookUp(service) : Mono.just(members))
-          .flatMap(members -> selection(service, members, filter));
+          .flatMap(members -> selection(service, members, filter, cache));
     });
   }
 
@@ -133,6 +138,12 @@ final class RegistrySelector implements Selector {
 
   private ServiceCache cache(String service) {
     long now = now();
+    ServiceCache known = services.get(service);
+    if (known != null) {
+      known.touch(now);
+      sweepIdle(now);
+      return known;
+    }
     ServiceCache[] created = {null};
     ServiceCache cache = services.computeIfAbsent(service, name -> created[0] = new ServiceCache(name, registry,
         clock, rewatchBackoff, maxRewatchBackoff, health::remove, this::forget));
@@ -153,7 +164,7 @@ final class RegistrySelector implements Selector {
         .onErrorReturn(List.of());
   }
 
-  private Mono<Next> selection(String service, List<Member> members, Filter filter) {
+  private Mono<Next> selection(String service, List<Member> members, Filter filter, ServiceCache cache) {
     if (members.isEmpty()) {
       return Mono.error(MicroException.notFound(ID, "service %s: not found", service));
     }
@@ -161,6 +172,17 @@ final class RegistrySelector implements Selector {
         : members.stream().filter(member -> filter.test(member.service(), member.node())).toList();
     if (passing.isEmpty()) {
       return Mono.error(MicroException.notFound(ID, "service %s: no node with %s", service, filter));
+    }
+    if (health.isEmpty()) {
+      // No node is backing off: all are usable, in the strategy's order.
+      List<Node> nodes = passing == members ? cache.nodesOf(members) : null;
+      List<Node> usable = nodes != null ? nodes : passing.stream().map(Member::node).toList();
+      Next preferred = strategy.apply(usable);
+      List<Node> order = new ArrayList<>(usable.size());
+      for (int i = 0; i < usable.size(); i++) {
+        order.add(preferred.next());
+      }
+      return Mono.just(new Selection(order, usable.size(), passing));
     }
     long now = now();
     List<Node> usable = new ArrayList<>(passing.size());

@@ -35,6 +35,9 @@ final class ServiceCache {
   /** A node with the description of its service (its version, metadata and endpoints). */
   record Member(ServiceInfo service, Node node) {}
 
+  /** The members of one snapshot and their nodes, in the same order. */
+  private record Nodes(List<Member> members, List<Node> nodes) {}
+
   private final String service;
   private final Registry registry;
   private final Consumer<String> nodeGone;
@@ -48,6 +51,8 @@ final class ServiceCache {
   private final Map<String, Member> members = new LinkedHashMap<>();
   private @Nullable List<RegistryEvent> pending;
   private volatile List<Member> snapshot = List.of();
+  /** The nodes of the snapshot, made once per update rather than once per selection. */
+  private volatile Nodes nodes = new Nodes(List.of(), List.of());
   private volatile boolean loaded;
   private volatile long lastUsed;
 
@@ -96,6 +101,20 @@ final class ServiceCache {
   /** Returns a {@code Mono} of the nodes once the first look-up arrived, then at once. */
   Mono<List<Member>> members() {
     return loaded ? Mono.just(snapshot) : firstLoad.asMono().then(Mono.fromSupplier(() -> snapshot));
+  }
+
+  /** Returns the nodes once the first look-up arrived, or {@code null} before. */
+  @Nullable List<Member> loadedMembers() {
+    return loaded ? snapshot : null;
+  }
+
+  /**
+   * Returns the nodes of {@code members}, in their order, when they are a snapshot of this cache, else
+   * {@code null}.
+   */
+  @Nullable List<Node> nodesOf(List<Member> members) {
+    Nodes known = nodes;
+    return known.members() == members ? known.nodes() : null;
   }
 
   /** Returns the nodes known now, none before the first look-up. */
@@ -180,6 +199,8 @@ final class ServiceCache {
   }
 
   private void publish() {
-    snapshot = List.copyOf(members.values());
+    List<Member> fresh = List.copyOf(members.values());
+    nodes = new Nodes(fresh, fresh.stream().map(Member::node).toList());
+    snapshot = fresh;
   }
 }

@@ -3,6 +3,8 @@ package io.reactivemicro.server;
 import io.reactivemicro.codec.Codec;
 import io.reactivemicro.codec.CodecException;
 import io.reactivemicro.errors.MicroException;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
 
@@ -61,7 +63,33 @@ public final class EndpointCodec {
     try {
       return encoder.encode(response);
     } catch (CodecException e) {
-      throw new MicroException(endpoint, 500, e.getMessage(), MicroException.statusText(500), e);
+      throw encodingFailed(e);
     }
+  }
+
+  /**
+   * Encodes a response onto {@code out}, for a transport that writes into buffers of its own; nothing
+   * is written where {@link #encode(Object)} returns no bytes.
+   *
+   * @param response the response
+   * @param out where the bytes go; left open
+   * @throws MicroException a 500 when it cannot be encoded or {@code out} fails
+   */
+  public void encode(@Nullable Object response, OutputStream out) {
+    if (encoder == null || response == null) {
+      return;
+    }
+    try {
+      encoder.encode(response, out);
+    } catch (CodecException e) {
+      throw encodingFailed(e);
+    } catch (IOException e) {
+      throw new MicroException(endpoint, 500, "cannot write the response: " + e.getMessage(),
+          MicroException.statusText(500), e);
+    }
+  }
+
+  private MicroException encodingFailed(CodecException e) {
+    return new MicroException(endpoint, 500, e.getMessage(), MicroException.statusText(500), e);
   }
 }

@@ -162,13 +162,28 @@ public final class Router {
     });
   }
 
-  private void finished() {
+  /**
+   * Counts a call in, unless the router is draining.
+   *
+   * @return whether the call may run; when not, it was not counted
+   */
+  boolean enter() {
+    // Counted before the check, so a drain that sees zero calls can never miss this one.
+    inFlight.incrementAndGet();
+    if (draining) {
+      finished();
+      return false;
+    }
+    return true;
+  }
+
+  void finished() {
     if (inFlight.decrementAndGet() == 0 && draining) {
       drained.tryEmitEmpty();
     }
   }
 
-  private MicroException refused() {
+  MicroException refused() {
     return MicroException.serviceUnavailable(serviceName, "service %s is shutting down", serviceName);
   }
 

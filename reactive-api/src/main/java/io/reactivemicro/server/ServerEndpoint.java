@@ -38,6 +38,10 @@ public final class ServerEndpoint {
   private final EndpointSignature signature;
   private final EndpointInfo info;
   private final ServerHandler chain;
+  /** Whether no interceptor wraps the handler, so a call can run it straight away. */
+  private final boolean direct;
+  private final MethodHandle handle;
+  private final boolean noArgument;
   private final Map<String, EndpointCodec> codecs = new ConcurrentHashMap<>();
 
   ServerEndpoint(Router router, Object target, EndpointSignature signature, List<ServerInterceptor> interceptors) {
@@ -46,6 +50,9 @@ public final class ServerEndpoint {
     this.info = describe(signature);
     MethodHandle handle = bind(target, signature);
     boolean noArgument = signature.method().getParameterCount() == 0;
+    this.handle = handle;
+    this.noArgument = noArgument;
+    this.direct = interceptors.isEmpty();
     ServerHandler terminal = call -> invoke(handle, noArgument, call.request());
     ServerHandler composed = terminal;
     for (int i = interceptors.size() - 1; i >= 0; i--) {
@@ -125,7 +132,19 @@ public final class ServerEndpoint {
     if (model() != InteractionModel.REQUEST_RESPONSE) {
       return Mono.error(wrongModel("request-response"));
     }
-    return router.track(Mono.from(run(new ServerCall(this, metadata, request, false))));
+    return new ServedMono(this, router, new ServerCall(this, metadata, request, false));
+  }
+
+  /**
+   * Runs a call through the interceptors to the handler, when the call is subscribed; without
+   * interceptors, the handler is called at once.
+   */
+  Publisher<?> handle(ServerCall call) {
+    Publisher<?> result = direct ? call(handle, noArgument, call.request()) : chain.handle(call);
+    if (result == null) {
+      return Flux.error(new IllegalStateException("handler of " + name() + " returned null"));
+    }
+    return result;
   }
 
 
@@ -210,7 +229,7 @@ public final class ServerEndpoint {
     }
   }
 
-  private MicroException unexpected(Throwable error) {
+  MicroException unexpected(Throwable error) {
     LOG.warn("handler of " + name() + " failed", error);
     String detail = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
     return new MicroException(router.serviceName(), 500, detail);

@@ -3,6 +3,8 @@ package io.reactivemicro.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +15,18 @@ import org.junit.jupiter.api.Test;
 class JsonCodecTest {
 
   record Item(String name, int count, List<String> tags) {}
+
+  /** A record whose constructor checks its input. */
+  record Positive(int value) {
+    Positive {
+      if (value <= 0) {
+        throw new IllegalArgumentException("value must be positive, not " + value);
+      }
+    }
+  }
+
+  /** A private record, whose constructor only Jackson's access override can reach. */
+  private record Hidden(String name, double total) {}
 
   private final JsonCodec codec = new JsonCodec();
 
@@ -33,6 +47,46 @@ class JsonCodecTest {
         .decode(utf8("{\"name\":\"pear\",\"colour\":\"green\",\"count\":1,\"nested\":{\"a\":[1,2]}}"));
 
     assertThat(decoded).isEqualTo(new Item("pear", 1, null));
+  }
+
+  @Test
+  void encodingOntoAStreamWritesTheSameBytesAndLeavesItOpen() throws IOException {
+    Item item = new Item("apple", 3, List.of("red", "fruit"));
+    Codec.Encoder encoder = codec.encoder(Item.class);
+    boolean[] closed = {false};
+    ByteArrayOutputStream out = new ByteArrayOutputStream() {
+      @Override
+      public void close() {
+        closed[0] = true;
+      }
+    };
+
+    encoder.encode(item, out);
+    encoder.encode(null, out);
+
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .isEqualTo(new String(encoder.encode(item), StandardCharsets.UTF_8) + "{}");
+    assertThat(closed[0]).isFalse();
+  }
+
+  @Test
+  void aRecordConstructorRefusingItsInputIsACodecExceptionWithItsMessage() {
+    Codec.Decoder decoder = codec.decoder(Positive.class);
+
+    assertThat(decoder.decode(utf8("{\"value\": 2}"))).isEqualTo(new Positive(2));
+    assertThatThrownBy(() -> decoder.decode(utf8("{\"value\": -1}")))
+        .isInstanceOf(CodecException.class)
+        .hasMessageStartingWith("malformed JSON for Positive")
+        .hasMessageContaining("value must be positive, not -1");
+  }
+
+  @Test
+  void privateRecordsDecodeAgainAndAgain() {
+    Codec.Decoder decoder = codec.decoder(Hidden.class);
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(decoder.decode(utf8("{\"name\": \"a\", \"total\": " + i + ".5}"))).isEqualTo(new Hidden("a", i + 0.5));
+    }
   }
 
   @Test

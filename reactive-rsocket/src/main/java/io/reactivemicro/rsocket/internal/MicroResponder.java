@@ -1,6 +1,8 @@
 package io.reactivemicro.rsocket.internal;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.util.ReferenceCountUtil;
@@ -14,8 +16,12 @@ import io.rsocket.exceptions.ApplicationErrorException;
 import io.rsocket.util.ByteBufPayload;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
 
 /**
  * Serves the requests of one RSocket connection: reads the route, content type and headers from the
@@ -78,10 +84,7 @@ final class MicroResponder implements RSocket {
     if (call.error != null) {
       return Mono.error(call.error);
     }
-    EndpointCodec codec = call.codec;
-    return call.endpoint.requestResponse(call.request, call.inbound.metadata())
-        .map(response -> encode(codec, response))
-        .onErrorMap(MicroResponder::wire);
+    return new EncodedMono(call.endpoint.requestResponse(call.request, call.inbound.metadata()), call.codec);
   }
 
   @Override
@@ -187,8 +190,123 @@ final class MicroResponder implements RSocket {
     }
   }
 
+  /**
+   * Returns a response's payload, encoded straight into a pooled direct buffer: a frame whose parts are
+   * all direct is written to the socket as it is, where a heap part would be merged into a new array
+   * and copied again.
+   */
   private static Payload encode(EndpointCodec codec, Object response) {
-    return ByteBufPayload.create(Unpooled.wrappedBuffer(codec.encode(response)));
+    ByteBuf data = ByteBufAllocator.DEFAULT.directBuffer();
+    try {
+      codec.encode(response, new ByteBufOutputStream(data));
+      return ByteBufPayload.create(data);
+    } catch (RuntimeException | Error e) {
+      data.release();
+      throw e;
+    }
+  }
+
+  /**
+   * A request-response call's answer: the response encoded, an error as {@code APPLICATION_ERROR}, as
+   * {@code map} and {@code onErrorMap} would with one subscriber instead of two.
+   */
+  private static final class EncodedMono extends Mono<Payload> {
+
+    private final Mono<Object> source;
+    private final EndpointCodec codec;
+
+    EncodedMono(Mono<Object> source, EndpointCodec codec) {
+      this.source = source;
+      this.codec = codec;
+    }
+
+    @Override
+    public void subscribe(CoreSubscriber<? super Payload> actual) {
+      source.subscribe(new EncodingSubscriber(actual, codec));
+    }
+  }
+
+  /** Encodes the response and maps errors; see {@link EncodedMono}. */
+  private static final class EncodingSubscriber implements CoreSubscriber<Object>, Subscription {
+
+    private final CoreSubscriber<? super Payload> actual;
+    private final EndpointCodec codec;
+    private @Nullable Subscription upstream;
+    private boolean done;
+
+    EncodingSubscriber(CoreSubscriber<? super Payload> actual, EndpointCodec codec) {
+      this.actual = actual;
+      this.codec = codec;
+    }
+
+    @Override
+    public Context currentContext() {
+      return actual.currentContext();
+    }
+
+    @Override
+    public void onSubscribe(Subscription s) {
+      if (Operators.validate(upstream, s)) {
+        upstream = s;
+        actual.onSubscribe(this);
+      }
+    }
+
+    @Override
+    public void onNext(Object response) {
+      if (done) {
+        Operators.onDiscard(response, actual.currentContext());
+        return;
+      }
+      Payload payload;
+      try {
+        payload = encode(codec, response);
+      } catch (Throwable t) {
+        done = true;
+        Subscription s = upstream;
+        if (s != null) {
+          s.cancel();
+        }
+        actual.onError(wire(t));
+        return;
+      }
+      actual.onNext(payload);
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      if (done) {
+        Operators.onErrorDropped(error, actual.currentContext());
+        return;
+      }
+      done = true;
+      actual.onError(wire(error));
+    }
+
+    @Override
+    public void onComplete() {
+      if (done) {
+        return;
+      }
+      done = true;
+      actual.onComplete();
+    }
+
+    @Override
+    public void request(long n) {
+      Subscription s = upstream;
+      if (s != null) {
+        s.request(n);
+      }
+    }
+
+    @Override
+    public void cancel() {
+      Subscription s = upstream;
+      if (s != null) {
+        s.cancel();
+      }
+    }
   }
 
   private static Throwable wire(Throwable error) {

@@ -3,13 +3,13 @@ package io.reactivemicro.stream;
 import io.reactivemicro.stream.internal.EventStore;
 import io.reactivemicro.stream.internal.GroupEngine;
 import io.reactivemicro.stream.internal.GroupState;
+import io.reactivemicro.stream.internal.Ids;
 import io.reactivemicro.stream.internal.StoredEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -91,7 +91,7 @@ public final class MemoryStream implements Stream {
       return Mono.fromSupplier(() -> {
         List<StoredEvent> events = topic(topic);
         synchronized (events) {
-          StoredEvent event = new StoredEvent(UUID.randomUUID().toString(), events.size() + 1L,
+          StoredEvent event = new StoredEvent(Ids.random(), events.size() + 1L,
               Instant.ofEpochMilli(clock.now(TimeUnit.MILLISECONDS)), metadata, payload);
           events.add(event);
           return event;

@@ -50,6 +50,7 @@ public abstract class StreamContract {
   private final String prefix = "contract-" + UUID.randomUUID().toString().substring(0, 8) + "-";
   private final List<String> topics = new CopyOnWriteArrayList<>();
   private final List<Disposable> subscriptions = new CopyOnWriteArrayList<>();
+  private final List<Throwable> errors = new CopyOnWriteArrayList<>();
 
   /** Returns the stream under test; the same instance throughout one test. */
   protected abstract Stream stream();
@@ -109,15 +110,17 @@ public abstract class StreamContract {
   /** Subscribes and collects into a list, cancelled after the test. */
   private List<Event> collect(Flux<Event> events) {
     List<Event> received = new CopyOnWriteArrayList<>();
-    subscriptions.add(events.subscribe(received::add));
+    subscriptions.add(events.subscribe(received::add, errors::add));
     return received;
   }
 
-  private static void await(String what, BooleanSupplier condition) {
+  private void await(String what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
+        AssertionError timedOut = new AssertionError("timed out waiting until " + what);
+        errors.forEach(timedOut::addSuppressed);
+        throw timedOut;
       }
       try {
         Thread.sleep(20);
@@ -442,7 +445,7 @@ public abstract class StreamContract {
     Map<String, String> received = new ConcurrentHashMap<>();
     Disposable consumers = Flux.fromIterable(many)
         .flatMap(t -> stream().consume(t, fromBeginning()).take(1), 1000)
-        .subscribe(e -> received.put(e.topic(), text(e)));
+        .subscribe(e -> received.put(e.topic(), text(e)), errors::add);
     subscriptions.add(consumers);
 
     Flux.fromIterable(many).flatMap(t -> stream().publish(t, bytes("to " + t)), 64).blockLast(TIMEOUT.multipliedBy(2));
@@ -451,6 +454,7 @@ public abstract class StreamContract {
     while (received.size() < many.size() && System.nanoTime() < deadline) {
       StepVerifier.create(Mono.delay(Duration.ofMillis(100))).expectNextCount(1).verifyComplete();
     }
+    assertThat(errors).isEmpty();
     assertThat(received).hasSize(1000);
     assertThat(received).allSatisfy((t, payload) -> assertThat(payload).isEqualTo("to " + t));
   }
@@ -471,6 +475,11 @@ public abstract class StreamContract {
       @Override
       protected void hookOnNext(Event event) {
         demandBound.add(event);
+      }
+
+      @Override
+      protected void hookOnError(Throwable error) {
+        errors.add(error);
       }
     }));
     List<Event> inFlightBound = collect(stream().consume(topic, options.maxInFlight(8)));

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -128,7 +127,7 @@ public final class GroupEngine {
         }
         String name = member.options.group().orElse(null);
         if (name == null) {
-          group = new Group(member.topic, "_" + UUID.randomUUID(), false);
+          group = new Group(member.topic, "_" + Ids.random(), false);
           group.cursor = startCursor(member.topic, member.options.start());
           groups.put(group.name, group);
         } else {

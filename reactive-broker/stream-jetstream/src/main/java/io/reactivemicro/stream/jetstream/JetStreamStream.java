@@ -24,6 +24,7 @@ import io.reactivemicro.stream.Event;
 import io.reactivemicro.stream.StartPosition;
 import io.reactivemicro.stream.Stream;
 import io.reactivemicro.stream.internal.AutoAck;
+import io.reactivemicro.stream.internal.Ids;
 import io.reactivemicro.stream.internal.Topics;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -37,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -184,7 +184,7 @@ public final class JetStreamStream implements Stream {
     Headers headers = new Headers();
     metadata.forEach(headers::put);
     PublishOptions publishOptions = PublishOptions.builder()
-        .messageId(UUID.randomUUID().toString())
+        .messageId(Ids.random())
         .expectedStream(streamName)
         .build();
     return c.js().publishAsync(subject, headers, data, publishOptions);
@@ -261,7 +261,7 @@ public final class JetStreamStream implements Stream {
       this.options = options;
       this.sink = sink;
       this.fresh = options.group().isEmpty();
-      this.durable = durableName(options.group().orElseGet(() -> "fresh-" + UUID.randomUUID()), topic);
+      this.durable = durableName(options.group().orElseGet(() -> "fresh-" + Ids.random()), topic);
     }
 
     void start() {

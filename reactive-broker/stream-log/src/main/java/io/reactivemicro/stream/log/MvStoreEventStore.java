@@ -2,6 +2,7 @@ package io.reactivemicro.stream.log;
 
 import io.reactivemicro.stream.internal.EventStore;
 import io.reactivemicro.stream.internal.GroupState;
+import io.reactivemicro.stream.internal.Ids;
 import io.reactivemicro.stream.internal.StoredEvent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -17,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -114,7 +114,7 @@ final class MvStoreEventStore implements EventStore {
       for (Append append : batch) {
         MVMap<Long, byte[]> map = events(append.topic());
         long sequence = assigned.computeIfAbsent(append.topic(), t -> nextFromFile(map));
-        StoredEvent event = new StoredEvent(UUID.randomUUID().toString(), sequence, Instant.ofEpochMilli(now),
+        StoredEvent event = new StoredEvent(Ids.random(), sequence, Instant.ofEpochMilli(now),
             append.metadata(), append.payload());
         map.put(sequence, encode(event));
         assigned.put(append.topic(), sequence + 1);

@@ -70,13 +70,13 @@ public final class ConsumeOptions {
   /**
    * Returns options with the group set.
    *
-   * @param group a name of letters, digits, {@code -} and {@code _}
+   * @param group a name of 1 to 100 letters, digits, {@code -} and {@code _}
    * @throws IllegalArgumentException when the name is blank or has other characters
    */
   public ConsumeOptions group(String group) {
     Objects.requireNonNull(group, "group");
-    if (!group.matches("[A-Za-z0-9_-]{1,200}")) {
-      throw new IllegalArgumentException("group must be 1 to 200 letters, digits, '-' or '_': \"" + group + "\"");
+    if (!group.matches("[A-Za-z0-9_-]{1,100}")) {
+      throw new IllegalArgumentException("group must be 1 to 100 letters, digits, '-' or '_': \"" + group + "\"");
     }
     return new ConsumeOptions(group, start, autoAck, ackWait, maxDeliveries, deadLetterTopic, maxInFlight);
   }

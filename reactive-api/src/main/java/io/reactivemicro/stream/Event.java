@@ -4,7 +4,6 @@ import io.reactivemicro.codec.Codecs;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import reactor.core.publisher.Mono;
@@ -159,10 +158,5 @@ public final class Event {
   public String toString() {
     return "Event{id=" + id + ", topic=" + topic + ", sequence=" + sequence + ", timestamp=" + timestamp
         + ", deliveryCount=" + deliveryCount + ", metadata=" + metadata + ", payload=" + payload.length + " bytes}";
-  }
-
-  /** Returns whether {@code payload} equals this event's payload, without copying it. */
-  public boolean payloadEquals(byte[] payload) {
-    return Arrays.equals(this.payload, payload);
   }
 }

@@ -40,6 +40,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
@@ -215,6 +216,8 @@ public final class JetStreamStream implements Stream {
       closed = true;
       for (Member member : List.copyOf(members)) {
         member.sink.complete();
+        // Released here rather than asynchronously, before the connection goes.
+        member.release();
       }
       Conn c = conn;
       if (c != null) {
@@ -252,6 +255,7 @@ public final class JetStreamStream implements Stream {
     final Map<Message, Disposable> held = new LinkedHashMap<>(); // Message has identity equality; kept in delivery order
     volatile @Nullable JetStreamSubscription subscription;
     volatile boolean disposed;
+    final AtomicBoolean released = new AtomicBoolean();
     int outstanding;
     long generation;
 
@@ -444,16 +448,17 @@ public final class JetStreamStream implements Stream {
     void dispose() {
       disposed = true;
       members.remove(this);
-      Schedulers.boundedElastic().schedule(() -> {
-        if (subscription != null) {
-          release();
-        }
-      });
+      if (!closed) {
+        Schedulers.boundedElastic().schedule(this::release);
+      }
     }
 
     // Stops pulling, gives unacknowledged events back at once and deletes a fresh group's consumer.
     private void release() {
       JetStreamSubscription sub = subscription;
+      if (sub == null || !released.compareAndSet(false, true)) {
+        return;
+      }
       List<Message> unacked;
       synchronized (this) {
         unacked = new ArrayList<>(held.keySet());

@@ -42,6 +42,7 @@ final class MvStoreEventStore implements EventStore {
   // The next sequence of each topic as committed (readers see no further) and as assigned.
   private final Map<String, Long> committed = new ConcurrentHashMap<>();
   private final Map<String, Long> assigned = new HashMap<>();
+  private final Object sequenceLock = new Object();
   private volatile @Nullable MVStore store;
   private boolean closed;
   private @Nullable MVMap<String, byte[]> groups;
@@ -107,31 +108,35 @@ final class MvStoreEventStore implements EventStore {
 
   private void commit(List<Append> batch) {
     List<StoredEvent> stored = new ArrayList<>(batch.size());
-    Map<String, Long> next = new LinkedHashMap<>();
-    try {
-      MVStore mv = store();
-      long now = System.currentTimeMillis();
-      for (Append append : batch) {
-        MVMap<Long, byte[]> map = events(append.topic());
-        long sequence = assigned.computeIfAbsent(append.topic(), t -> nextFromFile(map));
-        StoredEvent event = new StoredEvent(Ids.random(), sequence, Instant.ofEpochMilli(now),
-            append.metadata(), append.payload());
-        map.put(sequence, encode(event));
-        assigned.put(append.topic(), sequence + 1);
-        next.put(append.topic(), sequence + 1);
-        stored.add(event);
+    // Readers learn a topic's first next-sequence under the same lock, so they never count an event
+    // that is put in its map but not committed yet.
+    synchronized (sequenceLock) {
+      Map<String, Long> next = new LinkedHashMap<>();
+      try {
+        MVStore mv = store();
+        long now = System.currentTimeMillis();
+        for (Append append : batch) {
+          MVMap<Long, byte[]> map = events(append.topic());
+          long sequence = assigned.computeIfAbsent(append.topic(), t -> nextFromFile(map));
+          StoredEvent event = new StoredEvent(Ids.random(), sequence, Instant.ofEpochMilli(now),
+              append.metadata(), append.payload());
+          map.put(sequence, encode(event));
+          assigned.put(append.topic(), sequence + 1);
+          next.put(append.topic(), sequence + 1);
+          stored.add(event);
+        }
+        mv.commit();
+        if (fsync) {
+          mv.sync();
+        }
+      } catch (RuntimeException e) {
+        for (Append append : batch) {
+          append.sink().error(e);
+        }
+        return;
       }
-      mv.commit();
-      if (fsync) {
-        mv.sync();
-      }
-    } catch (RuntimeException e) {
-      for (Append append : batch) {
-        append.sink().error(e);
-      }
-      return;
+      committed.putAll(next);
     }
-    committed.putAll(next);
     for (int i = 0; i < batch.size(); i++) {
       batch.get(i).sink().success(stored.get(i));
     }
@@ -153,17 +158,20 @@ final class MvStoreEventStore implements EventStore {
 
   @Override
   public long firstSequence(String topic) {
+    long next = nextSequence(topic);
     Long first = events(topic).firstKey();
-    return first == null ? nextSequence(topic) : first;
+    return first == null ? next : Math.min(first, next);
   }
 
   @Override
   public long nextSequence(String topic) {
     Long next = committed.get(topic);
-    if (next == null) {
-      next = committed.computeIfAbsent(topic, t -> nextFromFile(events(t)));
+    if (next != null) {
+      return next;
     }
-    return next;
+    synchronized (sequenceLock) {
+      return committed.computeIfAbsent(topic, t -> nextFromFile(events(t)));
+    }
   }
 
   @Override

@@ -466,9 +466,6 @@ public final class RedisStream implements Stream {
         }
       }
       members.remove(this);
-      if (closed) {
-        return;
-      }
       Mono<?> cleanUp = fresh
           ? c.xgroupDestroy(key, group)
           : park(unacked, options.ackWait()).then(c.xgroupDelconsumer(key, consumer));

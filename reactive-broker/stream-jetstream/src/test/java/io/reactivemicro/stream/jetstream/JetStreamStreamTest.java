@@ -48,12 +48,15 @@ class JetStreamStreamTest extends StreamContract {
   }
 
   private static void deleteStream(String url, String name) throws Exception {
-    try (Connection connection = Nats.connect(url)) {
+    Connection connection = Nats.connect(url);
+    try {
       connection.jetStreamManagement().deleteStream(name);
     } catch (JetStreamApiException e) {
       if (e.getErrorCode() != 404) {
         throw e;
       }
+    } finally {
+      connection.close();
     }
   }
 
@@ -131,7 +134,8 @@ class JetStreamStreamTest extends StreamContract {
         .start();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
-      try (Socket socket = new Socket("127.0.0.1", port)) {
+      try (Socket probe = new Socket("127.0.0.1", port)) {
+        assertThat(probe.isConnected()).isTrue();
         return process;
       } catch (IOException notYet) {
         Thread.sleep(100);

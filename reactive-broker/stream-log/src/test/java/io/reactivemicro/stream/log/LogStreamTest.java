@@ -12,6 +12,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -123,6 +124,7 @@ class LogStreamTest extends StreamContract {
       reopened.consume(topic, ConsumeOptions.defaults().start(StartPosition.beginning()))
           .doOnNext(e -> stored.add(Integer.parseInt(text(e))))
           .takeUntil(e -> stored.containsAll(completed))
+          .take(Duration.ofSeconds(15))
           .blockLast(TIMEOUT);
       assertThat(stored).containsAll(completed);
     } finally {

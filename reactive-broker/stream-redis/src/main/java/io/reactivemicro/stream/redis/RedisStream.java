@@ -100,6 +100,8 @@ public final class RedisStream implements Stream {
   private final Set<Member> members = ConcurrentHashMap.newKeySet();
   private final AtomicInteger commandsInFlight = new AtomicInteger();
   private volatile boolean closed;
+  // Set once close() has let the consumers leave: from then on no command is sent.
+  private volatile boolean gateShut;
 
   private RedisStream(RedisURI uri, String keyPrefix) {
     this.keyPrefix = keyPrefix;
@@ -149,7 +151,7 @@ public final class RedisStream implements Stream {
     Map<String, byte[]> body = new LinkedHashMap<>();
     body.put(PAYLOAD, payload);
     metadata.forEach((k, v) -> body.put(META + k, v.getBytes(StandardCharsets.UTF_8)));
-    return commands().flatMap(c -> c.xadd(key, body)).then();
+    return commands().flatMap(c -> tracked(c.xadd(key, body))).then();
   }
 
   @Override
@@ -179,6 +181,7 @@ public final class RedisStream implements Stream {
         member.sink.complete();
       }
       // Lettuce must not be shut down while a completion on its I/O thread is dispatching a command.
+      gateShut = true;
       return Flux.interval(Duration.ofMillis(20))
           .filter(tick -> commandsInFlight.get() == 0)
           .next()
@@ -187,10 +190,15 @@ public final class RedisStream implements Stream {
     }).then();
   }
 
-  // Counts a consumer's command chain in flight, so that close() can wait for it.
+  // Counts every command (chain) in flight and refuses new ones once close() has shut the gate, so that
+  // close() shuts Lettuce down only when no completion on its I/O thread can dispatch another command.
   private <T> Mono<T> tracked(Mono<T> commands) {
     return Mono.defer(() -> {
       commandsInFlight.incrementAndGet();
+      if (gateShut) {
+        commandsInFlight.decrementAndGet();
+        return Mono.error(closedError());
+      }
       return commands.doFinally(signal -> commandsInFlight.decrementAndGet());
     });
   }
@@ -229,6 +237,7 @@ public final class RedisStream implements Stream {
     final String group;
     final boolean fresh;
     final Consumer<String> consumer;
+    final XReadArgs.StreamOffset<String> newEntries;
     final AtomicLong demand = new AtomicLong();
     final Map<String, Disposable> held = new LinkedHashMap<>();
     volatile boolean started;
@@ -249,11 +258,12 @@ public final class RedisStream implements Stream {
       this.fresh = options.group().isEmpty();
       this.group = options.group().orElseGet(() -> "fresh-" + Ids.random());
       this.consumer = Consumer.from(group, Ids.random());
+      this.newEntries = XReadArgs.StreamOffset.lastConsumed(key);
     }
 
     void start() {
-      c.xgroupCreate(XReadArgs.StreamOffset.from(key, lastDeliveredBefore(options.start())), group,
-              XGroupCreateArgs.Builder.mkstream())
+      tracked(c.xgroupCreate(XReadArgs.StreamOffset.from(key, lastDeliveredBefore(options.start())), group,
+              XGroupCreateArgs.Builder.mkstream()))
           .onErrorResume(e -> String.valueOf(e.getMessage()).contains("BUSYGROUP"), e -> Mono.empty())
           .subscribe(null, e -> sink.error(MicroException.from(Topics.ERROR_ID, e)), () -> {
             started = true;
@@ -295,7 +305,7 @@ public final class RedisStream implements Stream {
         if (room <= 0 || closed || disposed) {
           return Mono.just(old);
         }
-        return c.xreadgroup(consumer, XReadArgs.Builder.count(room), XReadArgs.StreamOffset.lastConsumed(key))
+        return readNew(room)
             .map(m -> new Delivery(m, 1))
             .collectList()
             .map(fresh -> {
@@ -307,6 +317,11 @@ public final class RedisStream implements Stream {
         LOG.warn("reading {} failed, retrying: {}", key, e.toString());
         finished(false);
       });
+    }
+
+    @SuppressWarnings("unchecked") // one StreamOffset<String> in the varargs array
+    private Flux<StreamMessage<String, byte[]>> readNew(int count) {
+      return c.xreadgroup(consumer, XReadArgs.Builder.count(count), newEntries);
     }
 
     private Mono<List<Delivery>> claim(int count) {
@@ -481,7 +496,7 @@ public final class RedisStream implements Stream {
 
       @Override
       public Mono<Void> ack() {
-        return c.xack(key, group, id).doOnSuccess(n -> {
+        return tracked(c.xack(key, group, id)).doOnSuccess(n -> {
           forget(id);
           poll();
         }).then();
@@ -490,7 +505,7 @@ public final class RedisStream implements Stream {
       @Override
       public Mono<Void> nack(Duration delay) {
         Duration idle = options.ackWait().minus(delay);
-        return park(List.of(id), idle.isNegative() ? Duration.ZERO : idle).doOnSuccess(v -> {
+        return tracked(park(List.of(id), idle.isNegative() ? Duration.ZERO : idle)).doOnSuccess(v -> {
           forget(id);
           synchronized (Member.this) {
             lastClaim = 0;

@@ -76,8 +76,9 @@ import reactor.util.Loggers;
  * restart depends on the server's persistence ({@code appendonly yes} with {@code appendfsync}).
  * Entries are never trimmed by this class.
  *
- * <p>Threads: nothing blocks; events are emitted on Lettuce's I/O thread: move blocking work off it
- * with {@code publishOn}.
+ * <p>Threads: commands are sent from {@link Schedulers#boundedElastic()}, because Lettuce's endpoint
+ * takes a lock to write a command that may park under contention; nothing waits for an answer. Events are
+ * emitted on Lettuce's I/O thread: move blocking work off it with {@code publishOn}.
  *
  * <pre>{@code
  * Stream stream = RedisStream.builder("127.0.0.1:6379").build();
@@ -108,6 +109,7 @@ public final class RedisStream implements Stream {
     this.client = RedisClient.create();
     this.connection = Mono.fromFuture(() -> client.connectAsync(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE),
             uri).toCompletableFuture())
+        .subscribeOn(Schedulers.boundedElastic())
         .cache(c -> Duration.ofDays(36_500), e -> Duration.ZERO, () -> Duration.ZERO);
   }
 
@@ -151,7 +153,7 @@ public final class RedisStream implements Stream {
     Map<String, byte[]> body = new LinkedHashMap<>();
     body.put(PAYLOAD, payload);
     metadata.forEach((k, v) -> body.put(META + k, v.getBytes(StandardCharsets.UTF_8)));
-    return commands().flatMap(c -> tracked(c.xadd(key, body))).then();
+    return commands().flatMap(c -> tracked(onWorker(c.xadd(key, body)))).then();
   }
 
   @Override
@@ -188,6 +190,16 @@ public final class RedisStream implements Stream {
           .timeout(Duration.ofSeconds(5), Mono.just(0L))
           .then(Mono.fromFuture(client::shutdownAsync).subscribeOn(Schedulers.boundedElastic()));
     }).then();
+  }
+
+  // Lettuce's endpoint takes a lock to write a command, which may park under contention: commands are sent
+  // from boundedElastic, never from a Reactor or Netty non-blocking thread.
+  private static <T> Mono<T> onWorker(Mono<T> command) {
+    return command.subscribeOn(Schedulers.boundedElastic());
+  }
+
+  private static <T> Flux<T> onWorker(Flux<T> command) {
+    return command.subscribeOn(Schedulers.boundedElastic());
   }
 
   // Counts every command (chain) in flight and refuses new ones once close() has shut the gate, so that
@@ -262,8 +274,8 @@ public final class RedisStream implements Stream {
     }
 
     void start() {
-      tracked(c.xgroupCreate(XReadArgs.StreamOffset.from(key, lastDeliveredBefore(options.start())), group,
-              XGroupCreateArgs.Builder.mkstream()))
+      tracked(onWorker(c.xgroupCreate(XReadArgs.StreamOffset.from(key, lastDeliveredBefore(options.start())),
+              group, XGroupCreateArgs.Builder.mkstream())))
           .onErrorResume(e -> String.valueOf(e.getMessage()).contains("BUSYGROUP"), e -> Mono.empty())
           .subscribe(null, e -> sink.error(MicroException.from(Topics.ERROR_ID, e)), () -> {
             started = true;
@@ -321,7 +333,7 @@ public final class RedisStream implements Stream {
 
     @SuppressWarnings("unchecked") // one StreamOffset<String> in the varargs array
     private Flux<StreamMessage<String, byte[]>> readNew(int count) {
-      return c.xreadgroup(consumer, XReadArgs.Builder.count(count), newEntries);
+      return onWorker(c.xreadgroup(consumer, XReadArgs.Builder.count(count), newEntries));
     }
 
     private Mono<List<Delivery>> claim(int count) {
@@ -329,7 +341,8 @@ public final class RedisStream implements Stream {
       synchronized (this) {
         cursor = claimCursor;
       }
-      return c.xautoclaim(key, XAutoClaimArgs.Builder.xautoclaim(consumer, options.ackWait(), cursor).count(count))
+      return onWorker(c.xautoclaim(key, XAutoClaimArgs.Builder.xautoclaim(consumer, options.ackWait(), cursor)
+              .count(count)))
           .flatMap(claimed -> {
             synchronized (this) {
               claimCursor = claimed.getId();
@@ -340,7 +353,7 @@ public final class RedisStream implements Stream {
             }
             String first = messages.get(0).getId();
             String last = messages.get(messages.size() - 1).getId();
-            return c.xpending(key, consumer, Range.create(first, last), Limit.from(messages.size() * 2L))
+            return onWorker(c.xpending(key, consumer, Range.create(first, last), Limit.from(messages.size() * 2L)))
                 .collectMap(PendingMessage::getId, PendingMessage::getRedeliveryCount)
                 .map(counts -> {
                   List<Delivery> deliveries = new ArrayList<>();
@@ -436,7 +449,7 @@ public final class RedisStream implements Stream {
         metadata.put(Event.DEAD_LETTER_DELIVERIES, Integer.toString(options.maxDeliveries()));
         moved = add(key(dlq), event.payload(), metadata);
       }
-      tracked(moved.then(c.xack(key, group, message.getId())))
+      tracked(moved.then(onWorker(c.xack(key, group, message.getId()))))
           .subscribe(null, e -> LOG.error("dead letter of " + message.getId() + " on " + topic
               + " failed; it stays pending and is claimed again", e));
     }
@@ -466,7 +479,7 @@ public final class RedisStream implements Stream {
         return Mono.empty();
       }
       XClaimArgs args = new XClaimArgs().minIdleTime(0).idle(idle).justid();
-      return c.xclaim(key, Consumer.from(group, PARKING), args, ids.toArray(String[]::new)).then();
+      return onWorker(c.xclaim(key, Consumer.from(group, PARKING), args, ids.toArray(String[]::new))).then();
     }
 
     void dispose() {
@@ -482,8 +495,8 @@ public final class RedisStream implements Stream {
       }
       members.remove(this);
       Mono<?> cleanUp = fresh
-          ? c.xgroupDestroy(key, group)
-          : park(unacked, options.ackWait()).then(c.xgroupDelconsumer(key, consumer));
+          ? onWorker(c.xgroupDestroy(key, group))
+          : park(unacked, options.ackWait()).then(onWorker(c.xgroupDelconsumer(key, consumer)));
       tracked(cleanUp).subscribe(null, e -> LOG.debug("leaving group {} on {} failed: {}", group, key, e.toString()));
     }
 
@@ -496,7 +509,7 @@ public final class RedisStream implements Stream {
 
       @Override
       public Mono<Void> ack() {
-        return tracked(c.xack(key, group, id)).doOnSuccess(n -> {
+        return tracked(onWorker(c.xack(key, group, id))).doOnSuccess(n -> {
           forget(id);
           poll();
         }).then();

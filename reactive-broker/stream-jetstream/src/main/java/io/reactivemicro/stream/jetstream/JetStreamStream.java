@@ -174,7 +174,9 @@ public final class JetStreamStream implements Stream {
       }
       byte[] data = payload.clone();
       Map<String, String> meta = Map.copyOf(metadata);
-      return ready.flatMap(c -> Mono.fromFuture(() -> publish(c, subject(topic), data, meta)))
+      // jnats writes under a lock that may park: the publish is sent from boundedElastic.
+      return ready.flatMap(c -> Mono.fromFuture(() -> publish(c, subject(topic), data, meta))
+              .subscribeOn(Schedulers.boundedElastic()))
           .timeout(REQUEST_TIMEOUT)
           .then();
     });

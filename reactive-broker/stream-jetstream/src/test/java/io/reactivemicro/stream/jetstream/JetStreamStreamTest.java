@@ -1,0 +1,147 @@
+package io.reactivemicro.stream.jetstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.Nats;
+import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.stream.ConsumeOptions;
+import io.reactivemicro.stream.StartPosition;
+import io.reactivemicro.stream.Stream;
+import io.reactivemicro.stream.StreamContract;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+class JetStreamStreamTest extends StreamContract {
+
+  private static final String NATS = "127.0.0.1:4222";
+
+  private final String streamName = "contract-" + UUID.randomUUID().toString().substring(0, 8);
+  private JetStreamStream stream;
+
+  @BeforeEach
+  void connect() {
+    stream = JetStreamStream.builder(List.of(NATS)).streamName(streamName).build();
+  }
+
+  @AfterEach
+  void closeAndDeleteTheStream() throws Exception {
+    stream.close().block(TIMEOUT);
+    deleteStream("nats://" + NATS, streamName);
+  }
+
+  private static void deleteStream(String url, String name) throws Exception {
+    Connection connection = Nats.connect(url);
+    try {
+      connection.jetStreamManagement().deleteStream(name);
+    } catch (JetStreamApiException e) {
+      if (e.getErrorCode() != 404) {
+        throw e;
+      }
+    } finally {
+      connection.close();
+    }
+  }
+
+  @Override
+  protected Stream stream() {
+    return stream;
+  }
+
+  @Test
+  void settingsChooseJetStream() {
+    Stream chosen = Stream.fromSettings(Settings.empty().with("stream", "jetstream").with("stream_address", NATS)
+        .with("stream_jetstream_name", streamName));
+    assertThat(chosen).isInstanceOf(JetStreamStream.class);
+    assertThat(((JetStreamStream) chosen).streamName()).isEqualTo(streamName);
+    chosen.close().block(TIMEOUT);
+  }
+
+  @Test
+  void durableNamesAreSafeAndDistinct() {
+    assertThat(JetStreamStream.durableName("g", "a.b")).startsWith("g_a_b_").doesNotContain(".");
+    assertThat(JetStreamStream.durableName("g", "a.b")).isNotEqualTo(JetStreamStream.durableName("g", "a_b"));
+  }
+
+  @Test
+  void consumerResumesAfterTheServerRestartsAndNoAcknowledgedEventIsLost(@TempDir Path storage) throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Path dir = Files.createDirectories(storage.resolve("js"));
+    Process server = startNats(port, dir);
+    JetStreamStream own = JetStreamStream.builder(List.of("127.0.0.1:" + port)).streamName("restart").build();
+    try {
+      String topic = topic("restart");
+      Set<String> received = ConcurrentHashMap.newKeySet();
+      ConsumeOptions options = ConsumeOptions.defaults().group("survivor").start(StartPosition.beginning())
+          .autoAck(false).ackWait(Duration.ofSeconds(2));
+      Disposable consumer = own.consume(topic, options)
+          .concatMap(e -> e.ack().onErrorResume(error -> Mono.empty()).thenReturn(e))
+          .subscribe(e -> received.add(text(e)));
+      Set<String> published = ConcurrentHashMap.newKeySet();
+      try {
+        for (int i = 0; i < 60; i++) {
+          if (i == 30) {
+            server.destroy();
+            assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            server = startNats(port, dir);
+          }
+          String payload = Integer.toString(i);
+          own.publish(topic, bytes(payload))
+              .retryWhen(Retry.backoff(60, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(1)))
+              .block(Duration.ofMinutes(2));
+          published.add(payload);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!received.containsAll(published) && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+        }
+        assertThat(received).containsAll(published);
+      } finally {
+        consumer.dispose();
+      }
+    } finally {
+      own.close().block(TIMEOUT);
+      server.destroyForcibly();
+      server.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Process startNats(int port, Path dir) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder("/usr/sbin/nats-server", "-js", "-a", "127.0.0.1", "-p",
+        Integer.toString(port), "-sd", dir.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Socket probe = new Socket("127.0.0.1", port)) {
+        assertThat(probe.isConnected()).isTrue();
+        return process;
+      } catch (IOException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    process.destroyForcibly();
+    throw new IOException("nats-server did not start on port " + port);
+  }
+}

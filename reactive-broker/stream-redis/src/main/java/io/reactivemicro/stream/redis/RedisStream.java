@@ -1,0 +1,562 @@
+package io.reactivemicro.stream.redis;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XClaimArgs;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.models.stream.PendingMessage;
+import io.reactivemicro.errors.MicroException;
+import io.reactivemicro.stream.ConsumeOptions;
+import io.reactivemicro.stream.Event;
+import io.reactivemicro.stream.StartPosition;
+import io.reactivemicro.stream.Stream;
+import io.reactivemicro.stream.internal.AutoAck;
+import io.reactivemicro.stream.internal.Ids;
+import io.reactivemicro.stream.internal.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * A {@link Stream} on Redis Streams (Lettuce, reactive; Redis 6.2 or later for {@code XAUTOCLAIM}).
+ *
+ * <p>Mapping: topic {@code orders} is the stream key {@code <prefix>orders} ({@code micro:stream:} by
+ * default); an event is an entry whose fields are {@code payload} and {@code m:<key>} for each metadata
+ * entry. Its id is the entry id ({@code 1700000000000-0}); its timestamp is the id's milliseconds;
+ * its sequence is {@code milliseconds << 20 | counter} (ids are unique and ordered per topic, not
+ * contiguous). A consumer group is a Redis consumer group; each subscription is a Redis consumer with
+ * a random name, removed when it cancels; a consumer without a group gets a group of its own, destroyed
+ * when it cancels. The start position is given to {@code XGROUP CREATE} when the group is created.
+ *
+ * <p>Reading: a member polls with {@code XREADGROUP ... COUNT n} without {@code BLOCK}, where {@code n}
+ * is what its subscriber requested, bounded by {@link ConsumeOptions#maxInFlight()} and 256; when there
+ * is nothing it polls again after a back-off growing from 10 ms to 500 ms (the latency of an idle
+ * topic), so no connection is ever blocked and one connection serves every consumer. Before reading
+ * new entries it takes over entries left unacknowledged longer than its ack wait with
+ * {@code XAUTOCLAIM}; their delivery count is read with {@code XPENDING}. {@link Event#ack()} is
+ * {@code XACK}. {@link Event#nack(Duration)} hands the entry to a parking consumer with
+ * {@code XCLAIM ... IDLE (ackWait - delay) JUSTID}, so that it becomes claimable once {@code delay} has
+ * passed: a nack delay longer than the ack wait acts as the ack wait. A cancelled member parks its
+ * unacknowledged entries the same way, claimable at once. An entry claimed for the
+ * {@code maxDeliveries + 1}-th time is not emitted: it is added ({@code XADD}) to the dead-letter
+ * topic's stream and acknowledged ({@code XACK}), or only acknowledged without one.
+ *
+ * <p>Durability: {@code publish} completes when Redis has added the entry; whether it survives a Redis
+ * restart depends on the server's persistence ({@code appendonly yes} with {@code appendfsync}).
+ * Entries are never trimmed by this class.
+ *
+ * <p>Threads: commands are sent from {@link Schedulers#boundedElastic()}, because Lettuce's endpoint
+ * takes a lock to write a command that may park under contention; nothing waits for an answer. Events are
+ * emitted on Lettuce's I/O thread: move blocking work off it with {@code publishOn}.
+ *
+ * <pre>{@code
+ * Stream stream = RedisStream.builder("127.0.0.1:6379").build();
+ * }</pre>
+ */
+public final class RedisStream implements Stream {
+
+  private static final Logger LOG = Loggers.getLogger(RedisStream.class);
+  private static final String PAYLOAD = "payload";
+  private static final String META = "m:";
+  private static final String PARKING = "micro-parked";
+  private static final int MAX_BATCH = 256;
+  private static final long MIN_BACKOFF = 10;
+  private static final long MAX_BACKOFF = 500;
+  private static final long CLAIM_INTERVAL = 250;
+
+  private final RedisClient client;
+  private final String keyPrefix;
+  private final Mono<StatefulRedisConnection<String, byte[]>> connection;
+  private final Set<Member> members = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger commandsInFlight = new AtomicInteger();
+  private volatile boolean closed;
+  // Set once close() has let the consumers leave: from then on no command is sent.
+  private volatile boolean gateShut;
+
+  private RedisStream(RedisURI uri, String keyPrefix) {
+    this.keyPrefix = keyPrefix;
+    this.client = RedisClient.create();
+    this.connection = Mono.fromFuture(() -> client.connectAsync(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE),
+            uri).toCompletableFuture())
+        .subscribeOn(Schedulers.boundedElastic())
+        .cache(c -> Duration.ofDays(36_500), e -> Duration.ZERO, () -> Duration.ZERO);
+  }
+
+  /**
+   * Returns a builder for the Redis server at {@code address}.
+   *
+   * @param address {@code host:port} or a {@code redis://} URI
+   */
+  public static Builder builder(String address) {
+    return new Builder(address);
+  }
+
+  /** Returns the key of a topic's stream. */
+  public String key(String topic) {
+    return keyPrefix + topic;
+  }
+
+  private Mono<RedisReactiveCommands<String, byte[]>> commands() {
+    return closed ? Mono.error(closedError()) : connection.map(StatefulRedisConnection::reactive);
+  }
+
+  private static MicroException closedError() {
+    return MicroException.serviceUnavailable(Topics.ERROR_ID, "the stream is closed");
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Completes when Redis has added the entry ({@code XADD}); durable as far as the server's
+   * persistence settings make it.
+   */
+  @Override
+  public Mono<Void> publish(String topic, byte[] payload, Map<String, String> metadata) {
+    return Mono.defer(() -> {
+      Topics.check(topic);
+      return add(key(topic), payload.clone(), metadata);
+    });
+  }
+
+  private Mono<Void> add(String key, byte[] payload, Map<String, String> metadata) {
+    Map<String, byte[]> body = new LinkedHashMap<>();
+    body.put(PAYLOAD, payload);
+    metadata.forEach((k, v) -> body.put(META + k, v.getBytes(StandardCharsets.UTF_8)));
+    return commands().flatMap(c -> tracked(onWorker(c.xadd(key, body)))).then();
+  }
+
+  @Override
+  public Flux<Event> consume(String topic, ConsumeOptions options) {
+    Flux<Event> events = Flux.defer(() -> {
+      Topics.check(topic);
+      return commands().flatMapMany(c -> Flux.<Event>create(sink -> {
+        Member member = new Member(c, topic, options, sink);
+        members.add(member);
+        sink.onRequest(member::request);
+        sink.onDispose(member::dispose);
+        member.start();
+      }));
+    });
+    return options.autoAck() ? AutoAck.apply(events) : events;
+  }
+
+  /**
+   * Completes every consumer, waits (at most 5 seconds) for the consumers' commands in flight, then closes
+   * the connection.
+   */
+  @Override
+  public Mono<Void> close() {
+    return Mono.defer(() -> {
+      closed = true;
+      for (Member member : List.copyOf(members)) {
+        member.sink.complete();
+      }
+      // Lettuce must not be shut down while a completion on its I/O thread is dispatching a command.
+      gateShut = true;
+      return Flux.interval(Duration.ofMillis(20))
+          .filter(tick -> commandsInFlight.get() == 0)
+          .next()
+          .timeout(Duration.ofSeconds(5), Mono.just(0L))
+          .then(Mono.fromFuture(client::shutdownAsync).subscribeOn(Schedulers.boundedElastic()));
+    }).then();
+  }
+
+  // Lettuce's endpoint takes a lock to write a command, which may park under contention: commands are sent
+  // from boundedElastic, never from a Reactor or Netty non-blocking thread.
+  private static <T> Mono<T> onWorker(Mono<T> command) {
+    return command.subscribeOn(Schedulers.boundedElastic());
+  }
+
+  private static <T> Flux<T> onWorker(Flux<T> command) {
+    return command.subscribeOn(Schedulers.boundedElastic());
+  }
+
+  // Counts every command (chain) in flight and refuses new ones once close() has shut the gate, so that
+  // close() shuts Lettuce down only when no completion on its I/O thread can dispatch another command.
+  private <T> Mono<T> tracked(Mono<T> commands) {
+    return Mono.defer(() -> {
+      commandsInFlight.incrementAndGet();
+      if (gateShut) {
+        commandsInFlight.decrementAndGet();
+        return Mono.error(closedError());
+      }
+      return commands.doFinally(signal -> commandsInFlight.decrementAndGet());
+    });
+  }
+
+  static long sequence(String id) {
+    int dash = id.indexOf('-');
+    long ms = Long.parseLong(id.substring(0, dash));
+    long counter = Long.parseLong(id.substring(dash + 1));
+    return ms << 20 | Math.min(counter, (1 << 20) - 1);
+  }
+
+  // The id just before the first one a group starting at the position reads.
+  static String lastDeliveredBefore(StartPosition start) {
+    if (start instanceof StartPosition.Sequence s) {
+      long ms = s.sequence() >>> 20;
+      long counter = s.sequence() & ((1 << 20) - 1);
+      if (s.sequence() == 0) {
+        return "0";
+      }
+      return counter > 0 ? ms + "-" + (counter - 1) : (ms - 1) + "-18446744073709551615";
+    }
+    if (start instanceof StartPosition.Time t) {
+      long ms = t.time().toEpochMilli();
+      return ms <= 0 ? "0" : (ms - 1) + "-18446744073709551615";
+    }
+    return start == StartPosition.beginning() ? "0" : "$";
+  }
+
+  /** One subscription: a Redis consumer in a group. */
+  private final class Member {
+    final RedisReactiveCommands<String, byte[]> c;
+    final String topic;
+    final String key;
+    final ConsumeOptions options;
+    final FluxSink<Event> sink;
+    final String group;
+    final boolean fresh;
+    final Consumer<String> consumer;
+    final XReadArgs.StreamOffset<String> newEntries;
+    final AtomicLong demand = new AtomicLong();
+    final Map<String, Disposable> held = new LinkedHashMap<>();
+    volatile boolean started;
+    volatile boolean disposed;
+    boolean polling;
+    boolean again;
+    long backoff = MIN_BACKOFF;
+    long lastClaim;
+    String claimCursor = "0-0";
+    @Nullable Disposable scheduled;
+
+    Member(RedisReactiveCommands<String, byte[]> c, String topic, ConsumeOptions options, FluxSink<Event> sink) {
+      this.c = c;
+      this.topic = topic;
+      this.key = key(topic);
+      this.options = options;
+      this.sink = sink;
+      this.fresh = options.group().isEmpty();
+      this.group = options.group().orElseGet(() -> "fresh-" + Ids.random());
+      this.consumer = Consumer.from(group, Ids.random());
+      this.newEntries = XReadArgs.StreamOffset.lastConsumed(key);
+    }
+
+    void start() {
+      tracked(onWorker(c.xgroupCreate(XReadArgs.StreamOffset.from(key, lastDeliveredBefore(options.start())),
+              group, XGroupCreateArgs.Builder.mkstream())))
+          .onErrorResume(e -> String.valueOf(e.getMessage()).contains("BUSYGROUP"), e -> Mono.empty())
+          .subscribe(null, e -> sink.error(MicroException.from(Topics.ERROR_ID, e)), () -> {
+            started = true;
+            poll();
+          });
+    }
+
+    void request(long n) {
+      demand.getAndUpdate(d -> Operators.addCap(d, n));
+      poll();
+    }
+
+    void poll() {
+      int capacity;
+      boolean claim;
+      synchronized (this) {
+        if (disposed || closed || !started) {
+          return;
+        }
+        if (polling) {
+          again = true;
+          return;
+        }
+        capacity = (int) Math.min(Math.min(demand.get(), options.maxInFlight() - held.size()), MAX_BATCH);
+        if (capacity <= 0) {
+          return;
+        }
+        polling = true;
+        again = false;
+        long now = System.currentTimeMillis();
+        claim = now - lastClaim >= CLAIM_INTERVAL;
+        if (claim) {
+          lastClaim = now;
+        }
+      }
+      Mono<List<Delivery>> claimed = claim ? claim(capacity) : Mono.just(List.of());
+      tracked(claimed.flatMap(old -> {
+        int room = capacity - old.size();
+        if (room <= 0 || closed || disposed) {
+          return Mono.just(old);
+        }
+        return readNew(room)
+            .map(m -> new Delivery(m, 1))
+            .collectList()
+            .map(fresh -> {
+              List<Delivery> all = new ArrayList<>(old);
+              all.addAll(fresh);
+              return all;
+            });
+      })).subscribe(this::deliver, e -> {
+        LOG.warn("reading {} failed, retrying: {}", key, e.toString());
+        finished(false);
+      });
+    }
+
+    @SuppressWarnings("unchecked") // one StreamOffset<String> in the varargs array
+    private Flux<StreamMessage<String, byte[]>> readNew(int count) {
+      return onWorker(c.xreadgroup(consumer, XReadArgs.Builder.count(count), newEntries));
+    }
+
+    private Mono<List<Delivery>> claim(int count) {
+      String cursor;
+      synchronized (this) {
+        cursor = claimCursor;
+      }
+      return onWorker(c.xautoclaim(key, XAutoClaimArgs.Builder.xautoclaim(consumer, options.ackWait(), cursor)
+              .count(count)))
+          .flatMap(claimed -> {
+            synchronized (this) {
+              claimCursor = claimed.getId();
+            }
+            List<StreamMessage<String, byte[]>> messages = claimed.getMessages();
+            if (messages.isEmpty() || closed) {
+              return Mono.just(List.<Delivery>of());
+            }
+            String first = messages.get(0).getId();
+            String last = messages.get(messages.size() - 1).getId();
+            return onWorker(c.xpending(key, consumer, Range.create(first, last), Limit.from(messages.size() * 2L)))
+                .collectMap(PendingMessage::getId, PendingMessage::getRedeliveryCount)
+                .map(counts -> {
+                  List<Delivery> deliveries = new ArrayList<>();
+                  for (StreamMessage<String, byte[]> m : messages) {
+                    if (m.getBody() != null && !m.getBody().isEmpty()) {
+                      deliveries.add(new Delivery(m, counts.getOrDefault(m.getId(), 2L)));
+                    }
+                  }
+                  return deliveries;
+                });
+          });
+    }
+
+    private void deliver(List<Delivery> deliveries) {
+      List<Event> events = new ArrayList<>(deliveries.size());
+      for (Delivery delivery : deliveries) {
+        if (options.maxDeliveries() > 0 && delivery.count() > options.maxDeliveries()) {
+          deadLetter(delivery.message());
+          continue;
+        }
+        String id = delivery.message().getId();
+        synchronized (this) {
+          if (disposed) {
+            break;
+          }
+          held.put(id, Schedulers.parallel().schedule(() -> expired(id), options.ackWait().toMillis(),
+              TimeUnit.MILLISECONDS));
+          demand.decrementAndGet();
+        }
+        events.add(toEvent(delivery));
+      }
+      for (Event event : events) {
+        sink.next(event);
+      }
+      finished(!deliveries.isEmpty());
+    }
+
+    private void finished(boolean gotSome) {
+      boolean now;
+      long delay;
+      synchronized (this) {
+        polling = false;
+        if (disposed) {
+          return;
+        }
+        if (gotSome) {
+          backoff = MIN_BACKOFF;
+        }
+        now = gotSome || again;
+        delay = backoff;
+        if (!now) {
+          backoff = Math.min(backoff * 2, MAX_BACKOFF);
+          if (scheduled != null) {
+            scheduled.dispose();
+          }
+          scheduled = Schedulers.parallel().schedule(this::poll, delay, TimeUnit.MILLISECONDS);
+        }
+      }
+      if (now) {
+        poll();
+      }
+    }
+
+    private Event toEvent(Delivery delivery) {
+      StreamMessage<String, byte[]> message = delivery.message();
+      Map<String, String> metadata = new HashMap<>();
+      byte[] payload = new byte[0];
+      for (Map.Entry<String, byte[]> field : message.getBody().entrySet()) {
+        if (field.getKey().equals(PAYLOAD)) {
+          payload = field.getValue();
+        } else if (field.getKey().startsWith(META)) {
+          metadata.put(field.getKey().substring(META.length()), new String(field.getValue(), StandardCharsets.UTF_8));
+        }
+      }
+      String id = message.getId();
+      long ms = Long.parseLong(id.substring(0, id.indexOf('-')));
+      return new Event(id, topic, Instant.ofEpochMilli(ms), sequence(id), metadata, payload,
+          (int) delivery.count(), new Acknowledger(id));
+    }
+
+    private void deadLetter(StreamMessage<String, byte[]> message) {
+      String dlq = options.deadLetterTopic().orElse(null);
+      Mono<Void> moved;
+      if (dlq == null) {
+        LOG.warn("event {} on {} dropped after {} deliveries (no dead-letter topic)", message.getId(), topic,
+            options.maxDeliveries());
+        moved = Mono.empty();
+      } else {
+        Event event = toEvent(new Delivery(message, options.maxDeliveries()));
+        Map<String, String> metadata = new LinkedHashMap<>(event.metadata());
+        metadata.put(Event.DEAD_LETTER_TOPIC, topic);
+        metadata.put(Event.DEAD_LETTER_ID, event.id());
+        metadata.put(Event.DEAD_LETTER_DELIVERIES, Integer.toString(options.maxDeliveries()));
+        moved = add(key(dlq), event.payload(), metadata);
+      }
+      tracked(moved.then(onWorker(c.xack(key, group, message.getId()))))
+          .subscribe(null, e -> LOG.error("dead letter of " + message.getId() + " on " + topic
+              + " failed; it stays pending and is claimed again", e));
+    }
+
+    private void expired(String id) {
+      synchronized (this) {
+        if (held.remove(id) == null) {
+          return;
+        }
+      }
+      poll();
+    }
+
+    private void forget(String id) {
+      Disposable timer;
+      synchronized (this) {
+        timer = held.remove(id);
+      }
+      if (timer != null) {
+        timer.dispose();
+      }
+    }
+
+    // Parks entries so that any member can claim them once they have been idle for its ack wait.
+    private Mono<Void> park(List<String> ids, Duration idle) {
+      if (ids.isEmpty()) {
+        return Mono.empty();
+      }
+      XClaimArgs args = new XClaimArgs().minIdleTime(0).idle(idle).justid();
+      return onWorker(c.xclaim(key, Consumer.from(group, PARKING), args, ids.toArray(String[]::new))).then();
+    }
+
+    void dispose() {
+      List<String> unacked;
+      synchronized (this) {
+        disposed = true;
+        unacked = new ArrayList<>(held.keySet());
+        held.values().forEach(Disposable::dispose);
+        held.clear();
+        if (scheduled != null) {
+          scheduled.dispose();
+        }
+      }
+      members.remove(this);
+      Mono<?> cleanUp = fresh
+          ? onWorker(c.xgroupDestroy(key, group))
+          : park(unacked, options.ackWait()).then(onWorker(c.xgroupDelconsumer(key, consumer)));
+      tracked(cleanUp).subscribe(null, e -> LOG.debug("leaving group {} on {} failed: {}", group, key, e.toString()));
+    }
+
+    private final class Acknowledger implements Event.Acknowledger {
+      private final String id;
+
+      Acknowledger(String id) {
+        this.id = id;
+      }
+
+      @Override
+      public Mono<Void> ack() {
+        return tracked(onWorker(c.xack(key, group, id))).doOnSuccess(n -> {
+          forget(id);
+          poll();
+        }).then();
+      }
+
+      @Override
+      public Mono<Void> nack(Duration delay) {
+        Duration idle = options.ackWait().minus(delay);
+        return tracked(park(List.of(id), idle.isNegative() ? Duration.ZERO : idle)).doOnSuccess(v -> {
+          forget(id);
+          synchronized (Member.this) {
+            lastClaim = 0;
+          }
+          Schedulers.parallel().schedule(() -> {
+            synchronized (Member.this) {
+              lastClaim = 0;
+              claimCursor = "0-0";
+            }
+            poll();
+          }, delay.toMillis(), TimeUnit.MILLISECONDS);
+          poll();
+        });
+      }
+    }
+  }
+
+  private record Delivery(StreamMessage<String, byte[]> message, long count) {}
+
+  /** Builds a {@link RedisStream}. */
+  public static final class Builder {
+    private final RedisURI uri;
+    private String keyPrefix = "micro:stream:";
+
+    private Builder(String address) {
+      Objects.requireNonNull(address, "address");
+      this.uri = RedisURI.create(address.contains("://") ? address : "redis://" + address);
+    }
+
+    /** Sets the prefix of the stream keys; {@code micro:stream:} by default. */
+    public Builder keyPrefix(String keyPrefix) {
+      this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
+      return this;
+    }
+
+    /** Returns the stream; it connects on its first operation. */
+    public RedisStream build() {
+      return new RedisStream(uri, keyPrefix);
+    }
+  }
+}

@@ -8,6 +8,7 @@ import io.reactivemicro.registry.Registry;
 import io.reactivemicro.registry.ServiceInfo;
 import io.reactivemicro.server.Server;
 import io.reactivemicro.store.Store;
+import io.reactivemicro.stream.Stream;
 import io.reactivemicro.sync.Sync;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -50,6 +51,8 @@ final class DefaultService implements Service {
   private final Subscribers subscribers;
   private final Store store;
   private final boolean ownsStore;
+  private final Stream stream;
+  private final boolean ownsStream;
   private final Sync sync;
   private final boolean ownsSync;
   private volatile @Nullable Node node;
@@ -75,6 +78,8 @@ final class DefaultService implements Service {
     this.subscribers = new Subscribers(name, broker, builder.codecs, builder.subscribers);
     this.ownsStore = builder.store == null;
     this.store = builder.store != null ? builder.store : Store.forService(name, builder.settings);
+    this.ownsStream = builder.stream == null && builder.settings.get("stream").isPresent();
+    this.stream = builder.stream != null ? builder.stream : Stream.fromSettings(builder.settings);
     this.ownsSync = builder.sync == null;
     this.sync = builder.sync != null ? builder.sync : Sync.fromSettings(builder.settings);
     this.client = Client.builder().registry(registry).broker(broker).codecs(builder.codecs)
@@ -114,6 +119,11 @@ final class DefaultService implements Service {
   @Override
   public Store store() {
     return store;
+  }
+
+  @Override
+  public Stream stream() {
+    return stream;
   }
 
   @Override
@@ -173,6 +183,7 @@ final class DefaultService implements Service {
           .then(server.stop(drainTimeout))
           .then(closeOwned(ownsRegistry, "registry " + registry.name(), registry::close))
           .then(closeOwned(ownsBroker, "broker " + broker.name(), broker::close))
+          .then(closeOwned(ownsStream, "stream", stream::close))
           .then(closeOwned(ownsStore, "store", store::close))
           .then(closeOwned(ownsSync, "sync", sync::close))
           // Before completion is signalled, not after: run() lets the JVM exit as soon as stop() completes.

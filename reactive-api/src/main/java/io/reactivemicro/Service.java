@@ -10,6 +10,7 @@ import io.reactivemicro.registry.ServiceInfo;
 import io.reactivemicro.server.Server;
 import io.reactivemicro.server.ServerInterceptor;
 import io.reactivemicro.store.Store;
+import io.reactivemicro.stream.Stream;
 import io.reactivemicro.sync.Sync;
 import io.reactivemicro.transport.TransportOptions;
 import java.time.Duration;
@@ -73,6 +74,13 @@ public interface Service {
   Store store();
 
   /**
+   * Returns the service's durable event streams: by default the ones the settings choose
+   * ({@code MICRO_STREAM}, {@code MICRO_STREAM_ADDRESS}), else the JVM-wide in-memory stream. The service
+   * closes a stream it created from the settings when it stops, after its calls have drained.
+   */
+  Stream stream();
+
+  /**
    * Returns the service's locks and leader elections: by default the ones the settings choose
    * ({@code MICRO_SYNC}, memory when none). The service closes a sync it created when it stops; like a
    * crash, closing releases nothing, so locks and leaderships still held expire with their TTL. Release
@@ -118,6 +126,7 @@ public interface Service {
     @Nullable Broker broker;
     @Nullable Store store;
     @Nullable Sync sync;
+    @Nullable Stream stream;
     final List<ServerInterceptor> serverInterceptors = new ArrayList<>();
     final List<ClientInterceptor> clientInterceptors = new ArrayList<>();
     @Nullable Registry registry;
@@ -189,6 +198,16 @@ public interface Service {
      */
     public Builder store(Store store) {
       this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Sets the durable event streams. By default {@link Stream#fromSettings(Settings)}: the backend the
+     * settings choose ({@code MICRO_STREAM}, {@code MICRO_STREAM_ADDRESS}), which the service closes when
+     * it stops; else the JVM-wide in-memory stream.
+     */
+    public Builder stream(Stream stream) {
+      this.stream = Objects.requireNonNull(stream, "stream");
       return this;
     }
 

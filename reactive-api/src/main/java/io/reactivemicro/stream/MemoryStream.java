@@ -38,10 +38,20 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class MemoryStream implements Stream {
 
+  private static final MemoryStream SHARED = new MemoryStream(Schedulers.parallel());
+
   private final GroupEngine engine;
 
   private MemoryStream(Scheduler clock) {
     this.engine = new GroupEngine(new Store(clock), Schedulers.immediate(), clock);
+  }
+
+  /**
+   * Returns the JVM-wide in-memory stream that services use when their settings choose none. Closing it
+   * does nothing: it outlives every service.
+   */
+  public static MemoryStream shared() {
+    return SHARED;
   }
 
   /** Creates a memory stream whose clock is {@link Schedulers#parallel()}. */
@@ -70,7 +80,7 @@ public final class MemoryStream implements Stream {
 
   @Override
   public Mono<Void> close() {
-    return engine.close();
+    return this == SHARED ? Mono.empty() : engine.close();
   }
 
   private static final class Store implements EventStore {

@@ -2,7 +2,7 @@ package io.reactivemicro.stream;
 
 import io.reactivemicro.plugin.Settings;
 
-/** Provides {@code memory}: a new {@link MemoryStream} for each call. */
+/** Provides {@code memory}: the JVM-wide {@link MemoryStream#shared()}, so services of one JVM share events. */
 public final class MemoryStreamProvider implements StreamProvider {
 
   @Override
@@ -12,6 +12,6 @@ public final class MemoryStreamProvider implements StreamProvider {
 
   @Override
   public Stream create(Settings settings) {
-    return Stream.memory();
+    return MemoryStream.shared();
   }
 }

@@ -14,6 +14,8 @@ import io.reactivemicro.store.ListOptions;
 import io.reactivemicro.store.ReadOptions;
 import io.reactivemicro.store.Record;
 import io.reactivemicro.store.Store;
+import io.reactivemicro.stream.ConsumeOptions;
+import io.reactivemicro.stream.StartPosition;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -97,6 +99,24 @@ class ServiceSettingsTest {
     first.stop().then(second.stop()).block(TIMEOUT);
     StepVerifier.create(first.sync().lock(lock + "-after", Duration.ofSeconds(1), Duration.ZERO))
         .expectErrorSatisfies(e -> assertThat(((MicroException) e).code()).isEqualTo(503))
+        .verify(TIMEOUT);
+  }
+
+  @Test
+  void servicesOfOneJvmShareTheDefaultStream() {
+    String topic = "stream-" + UUID.randomUUID();
+    Service producer = Service.builder("stream-producer").address(LOOPBACK).registry(Registry.memory())
+        .handler(new Echo()).settings(Settings.empty()).build();
+    Service consumer = Service.builder("stream-consumer").address(LOOPBACK).registry(Registry.memory())
+        .handler(new Echo()).settings(Settings.empty()).build();
+    assertThat(producer.stream()).isSameAs(consumer.stream());
+
+    StepVerifier.create(consumer.stream().consume(topic, ConsumeOptions.defaults().start(StartPosition.beginning()))
+            .map(event -> new String(event.payload(), java.nio.charset.StandardCharsets.UTF_8)))
+        .then(() -> producer.stream().publish(topic, "created".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            Map.of()).block(TIMEOUT))
+        .expectNext("created")
+        .thenCancel()
         .verify(TIMEOUT);
   }
 }

@@ -154,6 +154,8 @@ final class DefaultService implements Service {
         })
         .doOnSuccess(v -> {
           renewal = Flux.interval(registerInterval, registerInterval)
+              // A renewal slower than the interval skips the ticks it overran instead of failing the loop.
+              .onBackpressureDrop()
               .concatMap(tick -> registry.register(info(), registerTtl)
                   .onErrorResume(e -> {
                     LOG.warn("service {}: re-registering failed, will try again: {}", name, e.toString());

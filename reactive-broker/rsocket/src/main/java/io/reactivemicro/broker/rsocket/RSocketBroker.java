@@ -180,6 +180,8 @@ public final class RSocketBroker implements Broker {
         ServiceInfo info = new ServiceInfo(SERVICE, "latest", Map.of(), List.of(),
             List.of(new Node(id, address, metadata)));
         Disposable renewal = Flux.interval(RENEW, RENEW)
+            // A renewal slower than the interval skips the ticks it overran instead of failing the loop.
+            .onBackpressureDrop()
             .concatMap(tick -> registry.register(info, TTL).onErrorResume(e -> {
               LOG.warn("renewing the subscription to {} failed, will try again: {}", topic, e.toString());
               return Mono.empty();

@@ -252,7 +252,7 @@ final class DefaultClient implements Client {
     if (selected) {
       sent = new TrackedMono<>(sent, selector, call.service(), node);
     }
-    return sent.onErrorResume(error -> {
+    return new ResumeMono<>(sent, error -> {
       if (error instanceof ConnectionFailedException) {
         Set<String> skipped = unreachable != null ? unreachable : new HashSet<>();
         skipped.add(node.id());

@@ -153,14 +153,19 @@ final class TimeoutMono<T> extends Mono<T> {
           delay = head.deadline - now;
         }
       }
-      if (delay >= 0) {
-        schedule(delay);
-      }
       while (expired != null) {
         TimeoutSubscriber<?> entry = expired;
         expired = entry.next;
         entry.next = null;
-        entry.run();
+        try {
+          entry.run();
+        } catch (RuntimeException e) {
+          // A subscriber that throws on onError must not keep the others from timing out.
+          Operators.onErrorDropped(e, entry.currentContext());
+        }
+      }
+      if (delay >= 0) {
+        schedule(delay);
       }
     }
 

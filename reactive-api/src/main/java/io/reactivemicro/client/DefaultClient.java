@@ -31,10 +31,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.util.context.ContextView;
 
 /** The default client: interceptors, node selection, failover and retries over a client transport. */
@@ -192,7 +195,7 @@ final class DefaultClient implements Client {
   /** The end of the chain: encode, select, send, fail over, retry, decode. */
   private Publisher<?> send(ClientCall call) {
     if (call.model() == InteractionModel.REQUEST_RESPONSE && !call.fireAndForget()) {
-      return Mono.deferContextual(ctx -> requestResponse(call, ctx));
+      return new RequestResponseMono(call);
     }
     return Flux.deferContextual(ctx -> {
       CallOptions options = call.options();
@@ -227,8 +230,7 @@ final class DefaultClient implements Client {
     Codec.Encoder encoder = encoder(contentType, value == null ? Void.class : value.getClass());
     OutboundRequest request = new OutboundRequest(call.endpoint(), contentType, metadata, encode(encoder, value));
     Codec.Decoder decoder = decoder(contentType, call.responseType());
-    Function<String, Mono<Object>> attempt =
-        address -> withTimeout(transport.requestResponse(address, request, decoder), timeout, call);
+    Function<String, Mono<Object>> attempt = new Attempt(call, request, decoder, timeout);
     String fixed = options.address();
     if (fixed != null) {
       return attemptOne(call, fixed(fixed).next(), false, attempt, null, 0, retries(call, null, true));
@@ -252,7 +254,7 @@ final class DefaultClient implements Client {
     if (selected) {
       sent = new TrackedMono<>(sent, selector, call.service(), node);
     }
-    return sent.onErrorResume(error -> {
+    return new ResumeMono<>(sent, error -> {
       if (error instanceof ConnectionFailedException) {
         Set<String> skipped = unreachable != null ? unreachable : new HashSet<>();
         skipped.add(node.id());
@@ -402,10 +404,63 @@ final class DefaultClient implements Client {
     return code == 408 || code == 502 || code == 503 || code == 504;
   }
 
+  /** A request-response call made when subscribed, in the subscriber's context, as {@code Mono.deferContextual} would. */
+  private final class RequestResponseMono extends Mono<Object> {
+    private final ClientCall call;
+
+    RequestResponseMono(ClientCall call) {
+      this.call = call;
+    }
+
+    @Override
+    public void subscribe(CoreSubscriber<? super Object> actual) {
+      Mono<Object> made;
+      try {
+        made = requestResponse(call, actual.currentContext());
+      } catch (Throwable t) {
+        Operators.error(actual, Operators.onOperatorError(t, actual.currentContext()));
+        return;
+      }
+      made.subscribe(actual);
+    }
+  }
+
+  /**
+   * Sends a request-response attempt to an address with its timeout; also the timeout's error, built
+   * only when it fires, so that an attempt takes one object for both.
+   */
+  private final class Attempt implements Function<String, Mono<Object>>, Supplier<MicroException> {
+    private final ClientCall call;
+    private final OutboundRequest request;
+    private final Codec.Decoder decoder;
+    private final Duration timeout;
+
+    Attempt(ClientCall call, OutboundRequest request, Codec.Decoder decoder, Duration timeout) {
+      this.call = call;
+      this.request = request;
+      this.decoder = decoder;
+      this.timeout = timeout;
+    }
+
+    @Override
+    public Mono<Object> apply(String address) {
+      return new TimeoutMono<>(transport.requestResponse(address, request, decoder), timeout.toNanos(), this);
+    }
+
+    @Override
+    public MicroException get() {
+      return timeoutError(call, timeout);
+    }
+  }
+
+  private MicroException timeoutError(ClientCall call, Duration timeout) {
+    return MicroException.timeout(id, "call to %s %s timed out after %d ms", call.service(), call.endpoint(),
+        timeout.toMillis());
+  }
+
   private <T> Mono<T> withTimeout(Mono<T> sent, Duration timeout, ClientCall call) {
     // The error is built only when the timeout fires.
-    return new TimeoutMono<>(sent, timeout.toNanos(), () -> MicroException.timeout(id,
-        "call to %s %s timed out after %d ms", call.service(), call.endpoint(), timeout.toMillis()));
+    return new TimeoutMono<>(sent, timeout.toNanos(), () -> timeoutError(call, timeout));
   }
 
   private byte[] encode(Codec.Encoder encoder, @Nullable Object value) {

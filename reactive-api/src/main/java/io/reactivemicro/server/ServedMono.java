@@ -21,12 +21,14 @@ final class ServedMono extends Mono<Object> {
 
   private final ServerEndpoint endpoint;
   private final Router router;
-  private final ServerCall call;
+  private final Metadata metadata;
+  private final @Nullable Object request;
 
-  ServedMono(ServerEndpoint endpoint, Router router, ServerCall call) {
+  ServedMono(ServerEndpoint endpoint, Router router, Metadata metadata, @Nullable Object request) {
     this.endpoint = endpoint;
     this.router = router;
-    this.call = call;
+    this.metadata = metadata;
+    this.request = request;
   }
 
   @Override
@@ -37,11 +39,11 @@ final class ServedMono extends Mono<Object> {
     }
     Mono<?> result;
     try {
-      result = Mono.from(endpoint.handle(call));
+      result = Mono.from(endpoint.handle(metadata, request));
     } catch (Throwable t) {
       result = Mono.error(t);
     }
-    result.subscribe(new ServedSubscriber(actual, endpoint, router, call.metadata()));
+    result.subscribe(new ServedSubscriber(actual, endpoint, router, metadata));
   }
 
   private static final class ServedSubscriber implements CoreSubscriber<Object>, Subscription {

@@ -132,21 +132,21 @@ public final class ServerEndpoint {
     if (model() != InteractionModel.REQUEST_RESPONSE) {
       return Mono.error(wrongModel("request-response"));
     }
-    return new ServedMono(this, router, new ServerCall(this, metadata, request, false));
+    return new ServedMono(this, router, metadata, request);
   }
 
   /**
-   * Runs a call through the interceptors to the handler, when the call is subscribed; without
-   * interceptors, the handler is called at once.
+   * Runs a request-response call through the interceptors to the handler, when the call is
+   * subscribed; without interceptors, the handler is called at once, and no {@link ServerCall} is made.
    */
-  Publisher<?> handle(ServerCall call) {
-    Publisher<?> result = direct ? call(handle, noArgument, call.request()) : chain.handle(call);
+  Publisher<?> handle(Metadata metadata, @Nullable Object request) {
+    Publisher<?> result = direct ? call(handle, noArgument, request)
+        : chain.handle(new ServerCall(this, metadata, request, false));
     if (result == null) {
       return Flux.error(new IllegalStateException("handler of " + name() + " returned null"));
     }
     return result;
   }
-
 
   /**
    * Serves a request-stream call; a request-response endpoint answers it with at most one element.

@@ -80,11 +80,18 @@ final class MicroResponder implements RSocket {
 
   @Override
   public Mono<Payload> requestResponse(Payload payload) {
-    Call call = acceptAndRelease(payload);
-    if (call.error != null) {
-      return Mono.error(call.error);
+    // As acceptAndRelease, without a Call per request.
+    Resolved target;
+    Object request;
+    try {
+      target = target(payload);
+      request = target.codec.decode(payload.getData());
+    } catch (MicroException e) {
+      return Mono.error(wire(e));
+    } finally {
+      payload.release();
     }
-    return new EncodedMono(call.endpoint.requestResponse(call.request, call.inbound.metadata()), call.codec);
+    return new EncodedMono(target.endpoint.requestResponse(request, target.inbound.metadata()), target.codec);
   }
 
   @Override
@@ -146,14 +153,19 @@ final class MicroResponder implements RSocket {
   }
 
   private Call accept(Payload payload, boolean decodeData) {
+    Resolved target = target(payload);
+    Object request = decodeData ? target.codec.decode(payload.getData()) : null;
+    return new Call(target.endpoint, target.codec, target.inbound, request, null);
+  }
+
+  /** Checks a request's size and resolves its metadata to where it goes. */
+  private Resolved target(Payload payload) {
     checkSize(payload);
     if (!payload.hasMetadata()) {
       throw MicroException.badRequest(router.serviceName(),
           "no metadata: send the endpoint, such as Helloworld.Greeting, in the routing metadata extension");
     }
-    Resolved target = resolve(payload.metadata());
-    Object request = decodeData ? target.codec.decode(payload.getData()) : null;
-    return new Call(target.endpoint, target.codec, target.inbound, request, null);
+    return resolve(payload.metadata());
   }
 
   /**

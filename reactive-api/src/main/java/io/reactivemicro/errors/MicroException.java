@@ -169,6 +169,11 @@ public class MicroException extends RuntimeException {
     return new MicroException(id, 413, String.format(format, args));
   }
 
+  /** Returns a 429 Too Many Requests error: the caller has more calls in flight than it may. */
+  public static MicroException tooManyRequests(String id, String format, Object... args) {
+    return new MicroException(id, 429, String.format(format, args));
+  }
+
   /** Returns a 500 Internal Server Error. */
   public static MicroException internalServerError(String id, String format, Object... args) {
     return new MicroException(id, 500, String.format(format, args));

@@ -113,9 +113,7 @@ class RobustnessTest {
   @BeforeAll
   static void startService() {
     registry = Registry.memory();
-    TransportOptions defaults = TransportOptions.defaults();
-    TransportOptions options = new TransportOptions(defaults.maxInboundPayloadSize(), defaults.fragmentSize(),
-        defaults.keepAliveInterval(), defaults.keepAliveMaxLifetime(), defaults.connectTimeout(), DETECT_TIMEOUT);
+    TransportOptions options = TransportOptions.defaults().withProtocolDetectTimeout(DETECT_TIMEOUT);
     service = Service.builder(SERVICE)
         .address("127.0.0.1:0")
         .handler(new Endpoints())

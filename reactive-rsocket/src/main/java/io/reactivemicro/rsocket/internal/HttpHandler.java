@@ -54,7 +54,9 @@ import tools.jackson.databind.json.JsonMapper;
  * A request-response endpoint answers with one body; a stream or channel endpoint answers with
  * newline-delimited JSON, sent as the client reads it. Errors answer with their code as the status and
  * Go Micro's error JSON as the body. {@code GET /} lists the endpoints. Requests on one connection are
- * served one at a time, in order.
+ * served one at a time, in order; while a pipelined request waits its turn the connection is not read, so
+ * the requests after it wait in the peer's socket (and more than {@value #MAX_PIPELINED} decoded from what
+ * was already read are refused with a 429). {@link HttpTimeouts} cuts off peers that are too slow.
  *
  * <p>After a WebSocket upgrade on {@code /rsocket}, frames pass through to the RSocket connection.
  */
@@ -72,12 +74,17 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
 
   private final Router router;
   private final Consumer<ChannelHandlerContext> onWebSocket;
+  private final OutboundPressure pressure;
+  private final HttpTimeouts timeouts;
   private final ArrayDeque<FullHttpRequest> pending = new ArrayDeque<>();
   private @Nullable Disposable current;
   private boolean busy;
 
-  HttpHandler(Router router, Consumer<ChannelHandlerContext> onWebSocket) {
+  HttpHandler(Router router, OutboundPressure pressure, HttpTimeouts timeouts,
+      Consumer<ChannelHandlerContext> onWebSocket) {
     this.router = router;
+    this.pressure = pressure;
+    this.timeouts = timeouts;
     this.onWebSocket = onWebSocket;
   }
 
@@ -88,12 +95,15 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(msg);
       return;
     }
+    timeouts.requestArrived();
     if (busy) {
+      // Pipelined requests wait in the peer's socket, not here: reading stops until this one is served.
+      pressure.holdForBacklog(true);
       if (pending.size() >= MAX_PIPELINED) {
         request.release();
-        MicroException error = MicroException.serviceUnavailable(router.serviceName(),
+        MicroException error = MicroException.tooManyRequests(router.serviceName(),
             "more than %d pipelined requests on one connection", MAX_PIPELINED);
-        ctx.writeAndFlush(errorResponse(error, HttpResponseStatus.SERVICE_UNAVAILABLE, false))
+        ctx.writeAndFlush(errorResponse(error, HttpResponseStatus.TOO_MANY_REQUESTS, false))
             .addListener(ChannelFutureListener.CLOSE);
         return;
       }
@@ -106,6 +116,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
     if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+      timeouts.upgraded();
       onWebSocket.accept(ctx);
     }
     super.userEventTriggered(ctx, event);
@@ -293,8 +304,13 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     FullHttpRequest next = pending.poll();
+    if (pending.isEmpty()) {
+      pressure.holdForBacklog(false);
+    }
     if (next != null) {
       serve(ctx, next);
+    } else {
+      timeouts.idle();
     }
   }
 

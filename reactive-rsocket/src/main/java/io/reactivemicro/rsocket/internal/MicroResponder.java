@@ -14,6 +14,8 @@ import io.rsocket.Payload;
 import io.rsocket.RSocket;
 import io.rsocket.exceptions.ApplicationErrorException;
 import io.rsocket.util.ByteBufPayload;
+import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
@@ -21,6 +23,8 @@ import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
+import reactor.util.Logger;
+import reactor.util.Loggers;
 import reactor.util.context.Context;
 
 /**
@@ -30,10 +34,13 @@ import reactor.util.context.Context;
  */
 final class MicroResponder implements RSocket {
 
+  private static final Logger LOG = Loggers.getLogger(MicroResponder.class);
+
   private final Router router;
   private final String metadataMimeType;
   private final String contentType;
   private final int maxPayloadSize;
+  private final OutboundPressure pressure;
   /**
    * What recent metadata resolved to, so the same metadata bytes on this connection (a client calling
    * one endpoint again and again) are decoded once. Small and fixed in size; replaced round-robin.
@@ -62,11 +69,13 @@ final class MicroResponder implements RSocket {
     }
   }
 
-  MicroResponder(Router router, String metadataMimeType, String contentType, int maxPayloadSize) {
+  MicroResponder(Router router, String metadataMimeType, String contentType, int maxPayloadSize,
+      OutboundPressure pressure) {
     this.router = router;
     this.metadataMimeType = metadataMimeType;
     this.contentType = contentType;
     this.maxPayloadSize = maxPayloadSize;
+    this.pressure = pressure;
   }
 
   @Override
@@ -101,9 +110,9 @@ final class MicroResponder implements RSocket {
       return Flux.error(call.error);
     }
     EndpointCodec codec = call.codec;
-    return call.endpoint.requestStream(call.request, call.inbound.metadata())
+    return new PacedFlux<>(call.endpoint.requestStream(call.request, call.inbound.metadata())
         .map(response -> encode(codec, response))
-        .onErrorMap(MicroResponder::wire);
+        .onErrorMap(MicroResponder::wire), pressure);
   }
 
   @Override
@@ -135,11 +144,28 @@ final class MicroResponder implements RSocket {
           payload.release();
         }
       });
-      return call.endpoint.requestChannel(requests, call.inbound.metadata())
+      return new PacedFlux<>(call.endpoint.requestChannel(requests, call.inbound.metadata())
           .map(response -> encode(codec, response))
-          .onErrorMap(MicroResponder::wire);
-    }, false).doOnDiscard(Payload.class, MicroResponder::releaseQuietly);
+          .onErrorMap(MicroResponder::wire), pressure);
+    }, false)
+        .doOnDiscard(Payload.class, MicroResponder::releaseQuietly)
+        .contextWrite(QUIET_CANCELLATIONS);
   }
+
+  /**
+   * Once a channel's responses have failed, rsocket-java ends its requests with a
+   * {@link CancellationException} that nothing is left to receive, and Reactor logs such a dropped error
+   * at ERROR with its stack trace: a peer calling a channel wrongly would decide how much the server logs.
+   * These are logged at DEBUG; any other dropped error as Reactor would.
+   */
+  private static final Context QUIET_CANCELLATIONS = Context.of("reactor.onErrorDropped.local",
+      (Consumer<Throwable>) error -> {
+        if (error instanceof CancellationException) {
+          LOG.debug("dropped after the channel ended: {}", error.toString());
+        } else {
+          Operators.onErrorDropped(error, Context.empty());
+        }
+      });
 
   /** Accepts a request-response, request-stream or fire-and-forget request, releasing its payload. */
   private Call acceptAndRelease(Payload payload) {

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
 public final class CallOptions {
 
   private static final CallOptions NONE =
-      new CallOptions(null, null, Metadata.empty(), null, null, null, null, Filter.any());
+      new CallOptions(null, null, Metadata.empty(), null, null, null, null, Filter.any(), null, null);
 
   private final @Nullable Duration timeout;
   private final @Nullable String contentType;
@@ -31,10 +31,12 @@ public final class CallOptions {
   private final @Nullable String address;
   private final @Nullable Duration backoff;
   private final Filter filter;
+  private final @Nullable Duration streamTimeout;
+  private final @Nullable Duration streamIdleTimeout;
 
   private CallOptions(@Nullable Duration timeout, @Nullable String contentType, Metadata metadata,
       @Nullable Integer retries, @Nullable Boolean idempotent, @Nullable String address, @Nullable Duration backoff,
-      Filter filter) {
+      Filter filter, @Nullable Duration streamTimeout, @Nullable Duration streamIdleTimeout) {
     this.timeout = timeout;
     this.contentType = contentType;
     this.metadata = metadata;
@@ -43,6 +45,8 @@ public final class CallOptions {
     this.address = address;
     this.backoff = backoff;
     this.filter = filter;
+    this.streamTimeout = streamTimeout;
+    this.streamIdleTimeout = streamIdleTimeout;
   }
 
   /** Returns options with nothing set. */
@@ -52,27 +56,32 @@ public final class CallOptions {
 
   /**
    * Returns these options with a timeout for request-response and fire-and-forget calls, per attempt.
-   * Streams and channels have no timeout; bound them with Reactor operators.
+   * Streams and channels are bounded by {@link #streamTimeout(Duration)} and
+   * {@link #streamIdleTimeout(Duration)} instead.
    */
   public CallOptions timeout(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
-    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter);
+    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
+        streamTimeout, streamIdleTimeout);
   }
 
   /** Returns these options with the content type to encode the request and decode the response in. */
   public CallOptions contentType(String contentType) {
     Objects.requireNonNull(contentType, "contentType");
-    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter);
+    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
+        streamTimeout, streamIdleTimeout);
   }
 
   /** Returns these options with one more header, sent on top of the metadata in the caller's context. */
   public CallOptions metadata(String key, String value) {
-    return new CallOptions(timeout, contentType, metadata.with(key, value), retries, idempotent, address, backoff, filter);
+    return new CallOptions(timeout, contentType, metadata.with(key, value), retries, idempotent, address, backoff, filter,
+        streamTimeout, streamIdleTimeout);
   }
 
   /** Returns these options with more headers. */
   public CallOptions metadata(Metadata more) {
-    return new CallOptions(timeout, contentType, metadata.merge(more), retries, idempotent, address, backoff, filter);
+    return new CallOptions(timeout, contentType, metadata.merge(more), retries, idempotent, address, backoff, filter,
+        streamTimeout, streamIdleTimeout);
   }
 
   /**
@@ -86,7 +95,8 @@ public final class CallOptions {
     if (retries < 0) {
       throw new IllegalArgumentException("retries must not be negative");
     }
-    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter);
+    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
+        streamTimeout, streamIdleTimeout);
   }
 
   /**
@@ -94,19 +104,22 @@ public final class CallOptions {
    * the service's registration decides: an endpoint declared {@code @Endpoint(idempotent = true)} is.
    */
   public CallOptions idempotent(boolean idempotent) {
-    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter);
+    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
+        streamTimeout, streamIdleTimeout);
   }
 
   /** Returns these options sending the call to a fixed {@code host:port} rather than selecting a node. */
   public CallOptions address(String address) {
     Objects.requireNonNull(address, "address");
-    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter);
+    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
+        streamTimeout, streamIdleTimeout);
   }
 
   /** Returns these options with the pause before the first retry; it doubles with each retry after. */
   public CallOptions backoff(Duration backoff) {
     Objects.requireNonNull(backoff, "backoff");
-    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter);
+    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
+        streamTimeout, streamIdleTimeout);
   }
 
   /**
@@ -116,7 +129,46 @@ public final class CallOptions {
    */
   public CallOptions filter(Filter filter) {
     Objects.requireNonNull(filter, "filter");
-    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter);
+    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
+        streamTimeout, streamIdleTimeout);
+  }
+
+  /**
+   * Returns these options with a time a stream or channel call may last in all: once it has passed, the
+   * call is cancelled (on the server too) and fails with a 408. Unset, a stream lasts until it ends.
+   */
+  public CallOptions streamTimeout(Duration total) {
+    positive(total, "streamTimeout");
+    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter, total,
+        streamIdleTimeout);
+  }
+
+  /**
+   * Returns these options with a time a stream or channel call may go without a message: when no message
+   * arrives for that long, the call is cancelled (on the server too) and fails with a 408. Unset, a stream
+   * may wait for its next message for ever.
+   */
+  public CallOptions streamIdleTimeout(Duration idle) {
+    positive(idle, "streamIdleTimeout");
+    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
+        streamTimeout, idle);
+  }
+
+  private static void positive(Duration duration, String name) {
+    Objects.requireNonNull(duration, name);
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive");
+    }
+  }
+
+  /** Returns how long a stream or channel call may last in all, or {@code null} when unset. */
+  public @Nullable Duration streamTimeout() {
+    return streamTimeout;
+  }
+
+  /** Returns how long a stream or channel call may go without a message, or {@code null} when unset. */
+  public @Nullable Duration streamIdleTimeout() {
+    return streamIdleTimeout;
   }
 
   /** Returns the node filter; {@link Filter#any()} when unset. */
@@ -174,13 +226,16 @@ public final class CallOptions {
         idempotent != null ? idempotent : defaults.idempotent,
         address != null ? address : defaults.address,
         backoff != null ? backoff : defaults.backoff,
-        filter.orElse(defaults.filter));
+        filter.orElse(defaults.filter),
+        streamTimeout != null ? streamTimeout : defaults.streamTimeout,
+        streamIdleTimeout != null ? streamIdleTimeout : defaults.streamIdleTimeout);
   }
 
   @Override
   public String toString() {
     return "CallOptions{timeout=" + timeout + ", contentType=" + contentType + ", metadata=" + metadata
         + ", retries=" + retries + ", idempotent=" + idempotent + ", address=" + address + ", backoff=" + backoff
-        + ", filter=" + filter + '}';
+        + ", filter=" + filter + ", streamTimeout=" + streamTimeout + ", streamIdleTimeout=" + streamIdleTimeout
+        + '}';
   }
 }

@@ -203,7 +203,7 @@ final class DefaultClient implements Client {
       Metadata metadata = Metadata.from(ctx).merge(options.metadata());
       Duration timeout = Objects.requireNonNull(options.timeout());
       if (call.model() == InteractionModel.REQUEST_CHANNEL) {
-        return channel(call, contentType, metadata);
+        return streamTimeouts(call, channel(call, contentType, metadata));
       }
       Codec.Encoder encoder = encoder(contentType, call.request() == null ? Void.class : call.request().getClass());
       OutboundRequest request = new OutboundRequest(call.endpoint(), contentType, metadata,
@@ -213,7 +213,7 @@ final class DefaultClient implements Client {
       }
       Codec.Decoder decoder = decoder(contentType, call.responseType());
       if (call.model() == InteractionModel.REQUEST_STREAM) {
-        return failover(call, true, address -> transport.requestStream(address, request, decoder));
+        return streamTimeouts(call, failover(call, true, address -> transport.requestStream(address, request, decoder)));
       }
       return failover(call, true,
           address -> withTimeout(transport.requestResponse(address, request, decoder), timeout, call));
@@ -451,6 +451,27 @@ final class DefaultClient implements Client {
     public MicroException get() {
       return timeoutError(call, timeout);
     }
+  }
+
+  /**
+   * Bounds a stream or channel call by its options: in all, and between two messages. Either, when it
+   * passes, cancels the call and fails it with a 408; the timers run on {@code Schedulers.parallel()}.
+   */
+  private Flux<Object> streamTimeouts(ClientCall call, Flux<Object> responses) {
+    Duration idle = call.options().streamIdleTimeout();
+    Duration total = call.options().streamTimeout();
+    Flux<Object> bounded = responses;
+    if (idle != null) {
+      Mono<Long> quiet = Mono.delay(idle);
+      bounded = bounded.timeout(quiet, response -> Mono.delay(idle),
+          Flux.defer(() -> Flux.error(MicroException.timeout(id, "%s %s sent no message for %d ms", call.service(),
+              call.endpoint(), idle.toMillis()))));
+    }
+    if (total != null) {
+      bounded = bounded.takeUntilOther(Mono.delay(total).then(Mono.error(() -> MicroException.timeout(id,
+          "%s %s did not end within %d ms", call.service(), call.endpoint(), total.toMillis()))));
+    }
+    return bounded;
   }
 
   private MicroException timeoutError(ClientCall call, Duration timeout) {

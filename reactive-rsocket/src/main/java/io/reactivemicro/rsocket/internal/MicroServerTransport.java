@@ -21,8 +21,6 @@ import io.rsocket.core.RSocketServer;
 import io.rsocket.frame.decoder.PayloadDecoder;
 import io.rsocket.transport.ServerTransport.ConnectionAcceptor;
 import io.rsocket.transport.netty.RSocketLengthCodec;
-import io.rsocket.transport.netty.TcpDuplexConnection;
-import io.rsocket.transport.netty.WebsocketDuplexConnection;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -88,7 +86,7 @@ public final class MicroServerTransport implements ServerTransport {
           connection.addHandlerLast("micro.length", new RSocketLengthCodec(maxFrameLength));
           FrameGuard guard = new FrameGuard(service, false, pressure, options);
           connection.addHandlerLast("micro.frames", guard);
-          serve(router, peers, connection, new TcpDuplexConnection("server", connection), guard, pressure,
+          serve(router, peers, connection, new ServerConnection(connection, false, pressure), guard, pressure,
               maxFrameLength);
         }
 
@@ -114,7 +112,7 @@ public final class MicroServerTransport implements ServerTransport {
                 Connection connection = Connection.from(wsCtx.channel());
                 FrameGuard guard = new FrameGuard(service, true, pressure, options);
                 connection.addHandlerLast("micro.frames", guard);
-                serve(router, peers, connection, new WebsocketDuplexConnection("server", connection), guard,
+                serve(router, peers, connection, new ServerConnection(connection, true, pressure), guard,
                     pressure, maxFrameLength);
               }));
           ctx.channel().config().setAutoRead(true);

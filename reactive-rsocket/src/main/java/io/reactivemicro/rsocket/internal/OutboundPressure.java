@@ -5,61 +5,121 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Ties what a connection reads to what its peer reads: while the connection's outbound buffer is above
- * its high-water mark (Netty's writability, {@link MicroServerTransport#WRITE_BUFFER_HIGH_WATER_MARK}),
- * the connection stops reading, so a peer that sends requests and never reads the answers cannot make the
- * server hold more than that buffer and the calls already in flight. Reading resumes once the buffer
- * drains below the low-water mark.
+ * Ties what a connection reads to what its peer reads. The connection is <em>blocked</em> while what waits
+ * to be written is above its high-water mark: more than {@value #HIGH_BYTES} bytes or {@value #HIGH_FRAMES}
+ * frames queued by rsocket-java (see {@link ServerConnection}), or Netty's outbound buffer above
+ * {@link MicroServerTransport#WRITE_BUFFER_HIGH_WATER_MARK} (Netty's writability). While blocked, the
+ * connection is not read, so a peer that sends requests and never reads the answers cannot make the server
+ * hold more than that and the calls already in flight; and streams wait to emit (see {@link PacedFlux}).
+ * It is unblocked once both have drained below half their marks.
  *
- * <p>It also holds the streams that wait to emit until the connection is writable again (see
- * {@link PacedFlux}), and tells how long the connection has been unwritable, so that a peer that stops
- * reading altogether is cut off after the write timeout. Every method runs on the channel's event loop.
+ * <p>It also tells how long the connection has been blocked, so that a peer that stops reading altogether
+ * is cut off after the write timeout, and holds reading for the HTTP handler while a pipelined request
+ * waits. Every method runs on the channel's event loop but {@link #enqueued(int)}.
  */
 final class OutboundPressure extends ChannelDuplexHandler {
 
-  /** Reading is held while the outbound buffer is above its high-water mark. */
-  private static final int UNWRITABLE = 1;
-  /** Reading is held while the protocol handler has a request waiting to be served. */
+  /** Above this many bytes queued by rsocket-java, the connection is blocked. */
+  static final int HIGH_BYTES = MicroServerTransport.WRITE_BUFFER_HIGH_WATER_MARK;
+  /** Above this many frames queued by rsocket-java, the connection is blocked. */
+  static final int HIGH_FRAMES = 1024;
+
+  /** Reading is held while the connection is blocked. */
+  private static final int BLOCKED = 1;
+  /** Reading is held while the HTTP handler has a request waiting to be served. */
   private static final int BACKLOG = 2;
 
   private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final AtomicLong queuedFrames = new AtomicLong();
+  private final Runnable update = this::update;
   private @Nullable Channel channel;
+  private volatile boolean blocked;
+  /** When the connection was last blocked, or 0 while it is not. */
+  private long blockedSince;
   /** Why reading is held now: a set of the reasons above. */
   private int holds;
   /** Whether this handler turned reading off, and so must turn it on again. */
   private boolean pausedReading;
-  /** When the connection last became unwritable, or 0 while it is writable. */
-  private long unwritableSince;
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();
-    if (!ctx.channel().isWritable()) {
-      unwritableSince = System.nanoTime();
-      hold(UNWRITABLE, true);
-    }
+    update();
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-    if (ctx.channel().isWritable()) {
-      unwritableSince = 0;
-      hold(UNWRITABLE, false);
-      runWaiting();
-    } else {
-      unwritableSince = System.nanoTime();
-      hold(UNWRITABLE, true);
-    }
+    update();
     super.channelWritabilityChanged(ctx);
   }
 
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    // Streams waiting to emit learn of the close from their cancellation; drop them here.
+    waiting.clear();
+    super.channelInactive(ctx);
+  }
+
+  /** Counts a frame queued to be written; any thread. */
+  void enqueued(int bytes) {
+    long frames = queuedFrames.incrementAndGet();
+    long total = queuedBytes.addAndGet(bytes);
+    if (!blocked && (total > HIGH_BYTES || frames > HIGH_FRAMES)) {
+      updateOnLoop();
+    }
+  }
+
+  /** Counts a frame taken from the queue to be written; any thread, mostly the event loop. */
+  void dequeued(int bytes) {
+    long frames = queuedFrames.decrementAndGet();
+    long total = queuedBytes.addAndGet(-bytes);
+    if (blocked && total < HIGH_BYTES / 2 && frames < HIGH_FRAMES / 2) {
+      updateOnLoop();
+    }
+  }
+
+  private void updateOnLoop() {
+    Channel ch = channel;
+    if (ch == null) {
+      return;
+    }
+    // Most frames come and go on the event loop; from another thread (a handler's own) it hands over.
+    if (ch.eventLoop().inEventLoop()) {
+      update();
+    } else {
+      ch.eventLoop().execute(update);
+    }
+  }
+
+  private void update() {
+    Channel ch = channel;
+    if (ch == null) {
+      return;
+    }
+    long bytes = queuedBytes.get();
+    long frames = queuedFrames.get();
+    boolean block = blocked
+        ? !ch.isWritable() || bytes >= HIGH_BYTES / 2 || frames >= HIGH_FRAMES / 2
+        : !ch.isWritable() || bytes > HIGH_BYTES || frames > HIGH_FRAMES;
+    if (block == blocked) {
+      return;
+    }
+    blocked = block;
+    blockedSince = block ? System.nanoTime() : 0;
+    hold(BLOCKED, block);
+    if (!block) {
+      runWaiting();
+    }
+  }
+
   /**
-   * Holds reading while the protocol handler has a whole request waiting behind the one it serves, so
-   * that pipelined requests wait in the peer's socket rather than in the server's memory. On the event
-   * loop only.
+   * Holds reading while the HTTP handler has a whole request waiting behind the one it serves, so that
+   * pipelined requests wait in the peer's socket rather than in the server's memory.
    *
    * @param backlog whether a request is waiting
    */
@@ -83,13 +143,6 @@ final class OutboundPressure extends ChannelDuplexHandler {
     }
   }
 
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    // Streams waiting for writability learn of the close from their cancellation; drop them here.
-    waiting.clear();
-    super.channelInactive(ctx);
-  }
-
   /** Returns the event loop of the connection. */
   EventExecutor executor() {
     Channel ch = channel;
@@ -99,18 +152,17 @@ final class OutboundPressure extends ChannelDuplexHandler {
     return ch.eventLoop();
   }
 
-  /** Returns whether the outbound buffer is below its high-water mark. */
+  /** Returns whether what waits to be written is below the high-water mark. */
   boolean writable() {
-    Channel ch = channel;
-    return ch != null && ch.isWritable();
+    return !blocked;
   }
 
   /**
-   * Runs {@code task} once the connection is writable: now when it is, else when it becomes so. A
-   * connection that closes first never runs it. On the event loop only.
+   * Runs {@code task} once the connection is not blocked: now when it is not, else when it no longer is.
+   * A connection that closes first never runs it.
    */
   void whenWritable(Runnable task) {
-    if (writable()) {
+    if (!blocked) {
       task.run();
     } else if (channel != null && channel.isActive()) {
       waiting.add(task);
@@ -118,17 +170,17 @@ final class OutboundPressure extends ChannelDuplexHandler {
   }
 
   /**
-   * Returns whether the connection has been unwritable for {@code timeoutNanos} or longer: its peer is not
+   * Returns whether the connection has been blocked for {@code timeoutNanos} or longer: its peer is not
    * reading what it is sent.
    */
   boolean stalled(long now, long timeoutNanos) {
-    long since = unwritableSince;
+    long since = blockedSince;
     return since != 0 && now - since >= timeoutNanos;
   }
 
   private void runWaiting() {
-    // Only the tasks waiting now: one that finds the connection unwritable again waits anew.
-    for (int i = waiting.size(); i > 0 && writable(); i--) {
+    // Only the tasks waiting now: one that finds the connection blocked again waits anew.
+    for (int i = waiting.size(); i > 0 && !blocked; i--) {
       Runnable task = waiting.poll();
       if (task == null) {
         return;

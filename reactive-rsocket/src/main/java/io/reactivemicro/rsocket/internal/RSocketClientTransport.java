@@ -19,8 +19,10 @@ import io.rsocket.exceptions.ApplicationErrorException;
 import io.rsocket.exceptions.CanceledException;
 import io.rsocket.exceptions.RejectedException;
 import io.rsocket.frame.FrameLengthCodec;
+import io.rsocket.frame.FrameType;
 import io.rsocket.frame.decoder.PayloadDecoder;
 import io.rsocket.metadata.WellKnownMimeType;
+import io.rsocket.plugins.RequestInterceptor;
 import io.rsocket.transport.netty.client.TcpClientTransport;
 import io.rsocket.util.ByteBufPayload;
 import java.io.IOException;
@@ -31,14 +33,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.tcp.TcpClient;
 import reactor.util.context.Context;
 
@@ -46,6 +53,11 @@ import reactor.util.context.Context;
  * The client side: one RSocket connection per node address, shared by every call to it, opened on the
  * first call and opened again on the next call after it is lost. A failure to connect is reported as
  * {@link ConnectionFailedException}, so the client can try another node.
+ *
+ * <p>Each connection carries at most {@link TransportOptions#maxCallsPerConnection()} calls in flight; a
+ * call beyond it fails at once with a 429, before anything is sent, as the server would refuse it. A
+ * connection with no call for half of {@link TransportOptions#idleTimeout()} is closed, before the server
+ * closes it, so that a call never races the server's close of an idle connection.
  */
 public final class RSocketClientTransport implements ClientTransport {
 
@@ -57,11 +69,13 @@ public final class RSocketClientTransport implements ClientTransport {
   private static final AtomicInteger CACHED_COUNT = new AtomicInteger();
 
   private final TransportOptions options;
-  private final Map<String, Mono<RSocket>> connections = new ConcurrentHashMap<>();
-  private final Set<RSocket> open = ConcurrentHashMap.newKeySet();
-  /** The open connection of each address, for calls that need not wait for one. */
-  private final Map<String, RSocket> ready = new ConcurrentHashMap<>();
+  /** The connection each new call to an address takes: being opened, or open. */
+  private final Map<String, Node> connections = new ConcurrentHashMap<>();
+  /** Every open connection, including those no longer given to new calls and closing once idle. */
+  private final Set<Node> live = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean disposed = new AtomicBoolean();
+  private final long idleNanos;
+  private final AtomicReference<@Nullable Disposable> idleScan = new AtomicReference<>();
 
   /**
    * Creates the transport.
@@ -70,6 +84,7 @@ public final class RSocketClientTransport implements ClientTransport {
    */
   public RSocketClientTransport(TransportOptions options) {
     this.options = options;
+    this.idleNanos = options.idleTimeout().toNanos() / 2;
   }
 
   @Override
@@ -105,9 +120,17 @@ public final class RSocketClientTransport implements ClientTransport {
   @Override
   public void dispose() {
     if (disposed.compareAndSet(false, true)) {
-      open.forEach(RSocket::dispose);
-      open.clear();
-      ready.clear();
+      Disposable scan = idleScan.getAndSet(null);
+      if (scan != null) {
+        scan.dispose();
+      }
+      for (Node node : live) {
+        RSocket rsocket = node.rsocket;
+        if (rsocket != null) {
+          rsocket.dispose();
+        }
+      }
+      live.clear();
       connections.clear();
     }
   }
@@ -119,57 +142,189 @@ public final class RSocketClientTransport implements ClientTransport {
 
   /**
    * Returns how many connections are open now: at most one per node address, however many calls share
-   * it. For monitoring and tests.
+   * it, plus those closing once their last calls end. For monitoring and tests.
    *
    * @return the number of open connections
    */
   public int openConnections() {
-    return open.size();
+    return live.size();
   }
 
+  /**
+   * Returns the connection to {@code address}, once open, for one more call; it fails with a 429 when the
+   * connection has its maximum of calls in flight.
+   */
   private Mono<RSocket> connection(String address) {
-    if (disposed.get()) {
-      return Mono.error(new IllegalStateException("the client is disposed"));
+    Node node;
+    try {
+      node = node(address);
+    } catch (IllegalStateException e) {
+      return Mono.error(e);
     }
-    return connections.computeIfAbsent(address, this::connect);
+    return node.connection.flatMap(rsocket -> {
+      MicroException refused = node.admit();
+      return refused == null ? Mono.just(rsocket) : Mono.error(refused);
+    });
   }
 
-  /** Returns the open connection to {@code address}, or {@code null} when a call must connect first. */
-  private @Nullable RSocket ready(String address) {
-    RSocket rsocket = ready.get(address);
-    return rsocket == null || rsocket.isDisposed() || disposed.get() ? null : rsocket;
+  private Node node(String address) {
+    if (disposed.get()) {
+      throw new IllegalStateException("the client is disposed");
+    }
+    Node node = connections.get(address);
+    if (node == null || node.stale()) {
+      node = connections.compute(address, (key, current) -> current == null || current.stale() ? new Node(key) : current);
+    }
+    node.connect();
+    return node;
   }
 
-  private Mono<RSocket> connect(String address) {
-    HostPort hostPort = HostPort.parse(address);
-    TcpClient tcp = TcpClient.create()
-        .host(hostPort.host())
-        .port(hostPort.port())
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis());
-    return RSocketConnector.create()
-        .metadataMimeType(WellKnownMimeType.MESSAGE_RSOCKET_COMPOSITE_METADATA.getString())
-        .dataMimeType(CONNECTION_MIME)
-        .keepAlive(options.keepAliveInterval(), options.keepAliveMaxLifetime())
-        .fragment(options.fragmentSize())
-        .maxInboundPayloadSize(options.maxInboundPayloadSize())
-        .payloadDecoder(PayloadDecoder.ZERO_COPY)
-        .connect(TcpClientTransport.create(tcp,
-            // RSocket refuses a frame limit above the payload limit.
-            Math.min(options.maxInboundPayloadSize(), FrameLengthCodec.FRAME_LENGTH_MASK)))
-        .onErrorMap(e -> !(e instanceof ConnectionFailedException), e -> new ConnectionFailedException(address, e))
-        .doOnNext(rsocket -> {
-          open.add(rsocket);
-          ready.put(address, rsocket);
-          rsocket.onClose().doFinally(s -> {
-            open.remove(rsocket);
-            ready.remove(address, rsocket);
-          }).subscribe(v -> { }, e -> { });
-          if (disposed.get()) {
-            rsocket.dispose();
-          }
-        })
-        // One connection per node, shared; a lost connection is replaced on the next call.
-        .cacheInvalidateIf(RSocket::isDisposed);
+  /**
+   * The connection to one node address, opened once and shared by every call. Opening it is not tied to
+   * the call that asked first: a call that times out or is cancelled while the connection is being set up
+   * leaves the attempt running for the next call, and opening it fails within the connect timeout.
+   * (Cancelling rsocket-java's connect part-way leaks its SETUP frame, which is released only once the
+   * setup has gone through.) It counts its calls in flight as rsocket-java's requester starts and ends
+   * them.
+   */
+  private final class Node implements RequestInterceptor {
+    private final String address;
+    private final Sinks.One<RSocket> opened = Sinks.one();
+    /** The connection once open; it fails with {@link ConnectionFailedException} when it cannot be. */
+    final Mono<RSocket> connection = opened.asMono();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicInteger calls = new AtomicInteger();
+    volatile @Nullable RSocket rsocket;
+    private volatile boolean failed;
+    /** Set once the connection is no longer given to new calls, to be closed when its calls have ended. */
+    private volatile boolean retiring;
+    /** When the connection last had a call in flight, as the idle scan saw it. */
+    private volatile long busyAt = System.nanoTime();
+
+    Node(String address) {
+      this.address = address;
+    }
+
+    /** Returns whether new calls must not take this connection: it failed, was lost or is retiring. */
+    boolean stale() {
+      RSocket current = rsocket;
+      return failed || retiring || (current != null && current.isDisposed());
+    }
+
+    /** Opens the connection, once. */
+    void connect() {
+      if (!started.compareAndSet(false, true)) {
+        return;
+      }
+      HostPort hostPort = HostPort.parse(address);
+      TcpClient tcp = TcpClient.create()
+          .host(hostPort.host())
+          .port(hostPort.port())
+          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis());
+      RSocketConnector.create()
+          .metadataMimeType(WellKnownMimeType.MESSAGE_RSOCKET_COMPOSITE_METADATA.getString())
+          .dataMimeType(CONNECTION_MIME)
+          .keepAlive(options.keepAliveInterval(), options.keepAliveMaxLifetime())
+          .fragment(options.fragmentSize())
+          .maxInboundPayloadSize(options.maxInboundPayloadSize())
+          .payloadDecoder(PayloadDecoder.ZERO_COPY)
+          .interceptors(registry -> registry.forRequestsInRequester(requester -> this))
+          .connect(TcpClientTransport.create(tcp,
+              // RSocket refuses a frame limit above the payload limit.
+              Math.min(options.maxInboundPayloadSize(), FrameLengthCodec.FRAME_LENGTH_MASK)))
+          .subscribe(this::open, this::fail);
+    }
+
+    private void open(RSocket open) {
+      rsocket = open;
+      live.add(this);
+      open.onClose().doFinally(s -> {
+        live.remove(this);
+        connections.remove(address, this);
+      }).subscribe(v -> { }, e -> { });
+      if (disposed.get()) {
+        open.dispose();
+      }
+      startIdleScan();
+      opened.tryEmitValue(open);
+    }
+
+    private void fail(Throwable error) {
+      failed = true;
+      connections.remove(address, this);
+      opened.tryEmitError(error instanceof ConnectionFailedException ? error : new ConnectionFailedException(address, error));
+    }
+
+    /** Returns {@code null} when one more call may start on this connection, else the 429 to fail it with. */
+    @Nullable MicroException admit() {
+      if (calls.get() >= options.maxCallsPerConnection()) {
+        return MicroException.tooManyRequests(ID, "more than %d calls in flight to %s",
+            options.maxCallsPerConnection(), address);
+      }
+      return null;
+    }
+
+    /**
+     * Closes the connection in two steps once it has been without calls for half the idle timeout: it
+     * stops being given to new calls, then, at the next scan with no call in flight (one that took it just
+     * before may still be starting), it is closed.
+     */
+    void closeIfIdle(long now) {
+      RSocket current = rsocket;
+      if (current == null || current.isDisposed()) {
+        return;
+      }
+      if (calls.get() > 0) {
+        busyAt = now;
+      } else if (retiring) {
+        current.dispose();
+      } else if (now - busyAt >= idleNanos) {
+        retiring = true;
+        connections.remove(address, this);
+      }
+    }
+
+    @Override
+    public void onStart(int streamId, FrameType requestType, @Nullable ByteBuf metadata) {
+      calls.incrementAndGet();
+    }
+
+    @Override
+    public void onTerminate(int streamId, FrameType requestType, @Nullable Throwable t) {
+      calls.decrementAndGet();
+    }
+
+    @Override
+    public void onCancel(int streamId, FrameType requestType) {
+      calls.decrementAndGet();
+    }
+
+    @Override
+    public void onReject(Throwable rejectionReason, FrameType requestType, @Nullable ByteBuf metadata) {
+      // Not started, so not counted.
+    }
+
+    @Override
+    public void dispose() {
+      // Nothing held.
+    }
+  }
+
+  /** Starts, once, the scan that closes idle connections, a few times per idle timeout. */
+  private void startIdleScan() {
+    if (idleScan.get() != null || disposed.get()) {
+      return;
+    }
+    long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), idleNanos / 4);
+    Disposable scan = Schedulers.parallel().schedulePeriodically(() -> {
+      long now = System.nanoTime();
+      for (Node node : live) {
+        node.closeIfIdle(now);
+      }
+    }, period, period, TimeUnit.NANOSECONDS);
+    if (!idleScan.compareAndSet(null, scan) || disposed.get()) {
+      scan.dispose();
+    }
   }
 
   /**
@@ -232,9 +387,18 @@ public final class RSocketClientTransport implements ClientTransport {
     public void subscribe(CoreSubscriber<? super Object> actual) {
       Mono<Payload> sent;
       try {
-        RSocket open = ready(address);
-        sent = open != null ? open.requestResponse(payload(open, request))
-            : connection(address).flatMap(rsocket -> rsocket.requestResponse(payload(rsocket, request)));
+        Node node = node(address);
+        RSocket open = node.rsocket;
+        if (open != null && !open.isDisposed()) {
+          MicroException refused = node.admit();
+          if (refused != null) {
+            Operators.error(actual, refused);
+            return;
+          }
+          sent = open.requestResponse(payload(open, request));
+        } else {
+          sent = connection(address).flatMap(rsocket -> rsocket.requestResponse(payload(rsocket, request)));
+        }
       } catch (Throwable t) {
         Operators.error(actual, translate(address, t));
         return;
@@ -353,7 +517,10 @@ public final class RSocketClientTransport implements ClientTransport {
       return MicroException.payloadTooLarge(ID, "%s refused the request: %s", address, error.getMessage());
     }
     if (error instanceof RejectedException) {
-      return MicroException.serviceUnavailable(ID, "%s rejected the request: %s", address, error.getMessage());
+      String message = String.valueOf(error.getMessage());
+      // A server of ours says why in Go Micro's error JSON, such as a 429 for too many calls in flight.
+      return message.startsWith("{") ? MicroException.parse(message)
+          : MicroException.serviceUnavailable(ID, "%s rejected the request: %s", address, message);
     }
     if (error instanceof ConnectException || error instanceof UnknownHostException) {
       return new ConnectionFailedException(address, error);

@@ -27,6 +27,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -38,6 +39,8 @@ import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.context.ContextView;
 
 /** The default client: interceptors, node selection, failover and retries over a client transport. */
@@ -455,23 +458,30 @@ final class DefaultClient implements Client {
 
   /**
    * Bounds a stream or channel call by its options: in all, and between two messages. Either, when it
-   * passes, cancels the call and fails it with a 408; the timers run on {@code Schedulers.parallel()}.
+   * passes, cancels the call (on the server too) and fails it with a 408; the timers run on
+   * {@code Schedulers.parallel()}.
    */
   private Flux<Object> streamTimeouts(ClientCall call, Flux<Object> responses) {
     Duration idle = call.options().streamIdleTimeout();
     Duration total = call.options().streamTimeout();
-    Flux<Object> bounded = responses;
-    if (idle != null) {
-      Mono<Long> quiet = Mono.delay(idle);
-      bounded = bounded.timeout(quiet, response -> Mono.delay(idle),
-          Flux.defer(() -> Flux.error(MicroException.timeout(id, "%s %s sent no message for %d ms", call.service(),
-              call.endpoint(), idle.toMillis()))));
+    if (idle == null && total == null) {
+      return responses;
     }
-    if (total != null) {
-      bounded = bounded.takeUntilOther(Mono.delay(total).then(Mono.error(() -> MicroException.timeout(id,
-          "%s %s did not end within %d ms", call.service(), call.endpoint(), total.toMillis()))));
-    }
-    return bounded;
+    long idleNanos = idle == null ? Long.MAX_VALUE : idle.toNanos();
+    return Flux.defer(() -> {
+      Scheduler clock = Schedulers.parallel();
+      long deadline = total == null ? Long.MAX_VALUE : clock.now(TimeUnit.NANOSECONDS) + total.toNanos();
+      Supplier<Mono<Long>> quiet = () -> {
+        long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - clock.now(TimeUnit.NANOSECONDS);
+        return Mono.delay(Duration.ofNanos(Math.max(0, Math.min(idleNanos, left))), clock);
+      };
+      Flux<Object> expired = Flux.defer(() -> Flux.error(total != null && clock.now(TimeUnit.NANOSECONDS) >= deadline
+          ? MicroException.timeout(id, "%s %s did not end within %d ms", call.service(), call.endpoint(),
+              total.toMillis())
+          : MicroException.timeout(id, "%s %s sent no message for %d ms", call.service(), call.endpoint(),
+              Objects.requireNonNull(idle).toMillis())));
+      return responses.timeout(Mono.defer(quiet), response -> quiet.get(), expired);
+    });
   }
 
   private MicroException timeoutError(ClientCall call, Duration timeout) {

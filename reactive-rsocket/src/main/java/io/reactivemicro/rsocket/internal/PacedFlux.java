@@ -1,5 +1,6 @@
 package io.reactivemicro.rsocket.internal;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import org.jspecify.annotations.Nullable;
@@ -12,13 +13,14 @@ import reactor.util.context.Context;
 
 /**
  * Paces a stream's responses to its connection: asks the handler's {@code Flux} for at most {@value #BATCH}
- * elements at a time, and asks for the next batch from a task of its own on the connection's event loop,
- * once the connection's outbound buffer is below its high-water mark.
+ * elements at a time, and asks for the next batch on the connection's event loop at its next turn, once
+ * what the connection has to write is below its high-water mark.
  *
  * <p>Two things follow. A handler that emits synchronously and without end (such as
  * {@code Flux.range(0, Integer.MAX_VALUE)} with unbounded demand) emits one batch per turn of the event
  * loop, so the connection's other frames, a {@code CANCEL} among them, and the other connections on the
- * loop are served in between. And a peer that asks for everything but does not read holds at most a batch
+ * loop are served in between. (A task merely submitted to the loop would not do: the loop runs the tasks
+ * submitted while it runs tasks, for up to a second, before it reads its sockets again.) And a peer that asks for everything but does not read holds at most a batch
  * per stream in the server's queues. The caller's demand is honoured as it is: a batch never exceeds it.
  *
  * @param <T> the element type
@@ -111,9 +113,11 @@ final class PacedFlux<T> extends Flux<T> implements Scannable {
       }
       actual.onNext(value);
       if (OUTSTANDING.decrementAndGet(this) == 0 && !cancelled) {
-        // Always a task of its own: this is where an endless synchronous source lets the loop breathe.
+        // The next batch waits for the loop's next turn: a task scheduled now, unlike one submitted, runs only
+        // after the loop has read and written its sockets again, so an endless synchronous source lets the
+        // other connections of its loop (and its own CANCEL) through between two batches.
         state = SCHEDULED;
-        pressure.executor().execute(this);
+        pressure.executor().schedule(this, 1, TimeUnit.NANOSECONDS);
       }
     }
 

@@ -82,6 +82,7 @@ class HostileHttpPeerTest {
   @Test
   void eightHundredPeersThatStallInsideTheirRequestHeadAreAnswered408AndClosed() throws Exception {
     start(TransportOptions.defaults().withRequestReadTimeout(Duration.ofSeconds(1)));
+    long before = usedHeapAfterGc();
     List<Socket> stalled = new ArrayList<>();
     try {
       for (int i = 0; i < 800; i++) {
@@ -108,6 +109,7 @@ class HostileHttpPeerTest {
       }
     }
     assertHonestCallsAnswered(client, SERVICE, host, port, TIMEOUT);
+    assertThat(usedHeapAfterGc() - before).as("heap left behind").isLessThan(HEAP_SLACK);
   }
 
   @Test

@@ -25,6 +25,10 @@ import static io.reactivemicro.rsocket.Hostile.usedHeapAfterGc;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.reactivemicro.Service;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.errors.MicroException;
@@ -47,6 +51,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 
 /**
  * One test per attack on the RSocket side of the port, each made on raw sockets while an honest client
@@ -200,6 +205,7 @@ class HostileRSocketPeerTest {
   @Test
   void malformedFramesCloseTheirConnectionWithAConnectionErrorAndOneWarningWithoutAStackTrace() throws Exception {
     start(TransportOptions.defaults());
+    long before = usedHeapAfterGc();
     Random random = new Random(7);
     int connections = 200;
     try (Hostile.LogCapture log = new Hostile.LogCapture("io.rsocket", "reactor", "io.reactivemicro", "io.netty")) {
@@ -226,11 +232,13 @@ class HostileRSocketPeerTest {
       assertThat(log.warnings()).as("warnings").hasSizeLessThanOrEqualTo(connections)
           .allSatisfy(warning -> assertThat(warning.getMessage()).contains("closing connection from"));
     }
+    assertThat(usedHeapAfterGc() - before).as("heap left behind").isLessThan(HEAP_SLACK);
   }
 
   @Test
   void aPayloadFrameWithoutNextOrCompleteIsAProtocolErrorThatLeaksNothing() throws Exception {
     start(TransportOptions.defaults());
+    long before = usedHeapAfterGc();
     try (Socket attacker = Hostile.connect(host, port, TIMEOUT)) {
       OutputStream out = attacker.getOutputStream();
       out.write(setup());
@@ -246,6 +254,7 @@ class HostileRSocketPeerTest {
       readUntilClosed(attacker);
     }
     assertHonestCallsAnswered(client, SERVICE, host, port, TIMEOUT);
+    assertThat(usedHeapAfterGc() - before).as("heap left behind").isLessThan(HEAP_SLACK);
   }
 
   @Test
@@ -380,6 +389,40 @@ class HostileRSocketPeerTest {
     }
     assertHonestCallsAnswered(client, SERVICE, host, port, TIMEOUT);
     assertThat(usedHeapAfterGc() - before).as("heap left behind").isLessThan(HEAP_SLACK);
+  }
+
+  @Test
+  void overWebSocketATextFrameOrAMalformedFrameClosesTheConnectionWithAConnectionError() {
+    start(TransportOptions.defaults());
+    for (boolean text : new boolean[] {true, false}) {
+      List<String> received = HttpClient.create()
+          .websocket()
+          .uri("ws://" + host + ":" + port + "/rsocket")
+          .handle((in, out) -> {
+            byte[] setup = setup();
+            // WebSocket carries one frame a message, without the 3-byte length.
+            ByteBuf setupFrame = Unpooled.wrappedBuffer(setup, 3, setup.length - 3);
+            Mono<Void> sent = text
+                ? out.sendObject(Flux.just(new BinaryWebSocketFrame(setupFrame),
+                    new TextWebSocketFrame("not a frame"))).then()
+                : out.sendObject(Flux.just(new BinaryWebSocketFrame(setupFrame),
+                    new BinaryWebSocketFrame(
+                        Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 1, (byte) 0xFC, 0})))).then();
+            return sent.thenMany(in.receiveFrames()
+                .filter(f -> f instanceof BinaryWebSocketFrame)
+                .map(f -> {
+                  ByteBuf content = f.content();
+                  int code = content.getInt(content.readerIndex() + 6);
+                  return Integer.toHexString(code) + " "
+                      + content.toString(content.readerIndex() + 10, content.readableBytes() - 10, UTF_8);
+                }));
+          })
+          .collectList()
+          .block(TIMEOUT);
+      assertThat(received).singleElement().asString()
+          .startsWith(Integer.toHexString(CONNECTION_ERROR) + " protocol error: ");
+    }
+    assertHonestCallsAnswered(client, SERVICE, host, port, TIMEOUT);
   }
 
   private static byte[] withRequestN(byte[] body) {

@@ -333,6 +333,12 @@ final class Hostile {
     return least;
   }
 
+  /** Returns the direct memory Netty's default allocator holds now, pooled or in use. */
+  static long directMemory() {
+    return ((io.netty.buffer.ByteBufAllocatorMetricProvider) io.netty.buffer.ByteBufAllocator.DEFAULT).metric()
+        .usedDirectMemory();
+  }
+
   /** Captures what the server's loggers write through java.util.logging while it is open. */
   static final class LogCapture implements AutoCloseable {
     private final List<Logger> loggers = new ArrayList<>();

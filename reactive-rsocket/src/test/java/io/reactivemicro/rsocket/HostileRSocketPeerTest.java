@@ -80,6 +80,11 @@ class HostileRSocketPeerTest {
       return Mono.just("x".repeat(256));
     }
 
+    /** {@code H.Large}: an answer of 64 KiB. */
+    public Mono<String> large(String name) {
+      return Mono.just("L".repeat(64 * 1024));
+    }
+
     /** {@code H.Hang}: never answers. */
     public Mono<String> hang(String name) {
       return Mono.<String>never().doOnCancel(hangsCancelled::incrementAndGet);
@@ -136,8 +141,19 @@ class HostileRSocketPeerTest {
 
   @Test
   void aPeerThatSendsRequestsAndNeverReadsTheAnswersIsNoLongerReadAndHoldsNoMemory() throws Exception {
+    sendRequestsAndNeverRead("H.Text");
+  }
+
+  @Test
+  void aPeerThatSendsSmallRequestsForLargeAnswersAndNeverReadsThemHoldsNoMemory() throws Exception {
+    // One read brings thousands of these; made calls at once, their answers would take hundreds of MiB.
+    sendRequestsAndNeverRead("H.Large");
+  }
+
+  private void sendRequestsAndNeverRead(String route) throws Exception {
     start(TransportOptions.defaults());
     long before = usedHeapAfterGc();
+    long directBefore = Hostile.directMemory();
 
     int sent = 0;
     try (SocketChannel attacker = SocketChannel.open()) {
@@ -153,7 +169,7 @@ class HostileRSocketPeerTest {
         if (!pending.hasRemaining()) {
           List<byte[]> batch = new ArrayList<>();
           for (int i = 0; i < 100; i++, sent++) {
-            batch.add(requestResponse(2 * sent + 1, "H.Text", "\"attacker\""));
+            batch.add(requestResponse(2 * sent + 1, route, "\"attacker\""));
           }
           pending = ByteBuffer.wrap(Hostile.concat(batch));
         }
@@ -164,8 +180,14 @@ class HostileRSocketPeerTest {
         }
       }
       long during = usedHeapAfterGc();
+      long directDuring = Hostile.directMemory();
+      System.out.printf("%s: %d requests sent, heap %+d KiB, direct %+d KiB%n", route, sent,
+          (during - before) / 1024, (directDuring - directBefore) / 1024);
       assertHonestCallsAnswered(client, SERVICE, host, port, TIMEOUT);
       assertThat(during - before).as("heap held while %d requests went unanswered", sent).isLessThan(HEAP_SLACK);
+      // Answers are encoded into direct buffers: they count as much as the heap.
+      assertThat(directDuring - directBefore).as("direct memory held while %d requests went unanswered", sent)
+          .isLessThan(HEAP_SLACK);
     }
     assertHonestCallsAnswered(client, SERVICE, host, port, TIMEOUT);
     assertThat(usedHeapAfterGc() - before).as("heap left behind").isLessThan(HEAP_SLACK);

@@ -24,6 +24,7 @@ import io.rsocket.frame.FrameType;
 import io.rsocket.frame.RequestNFrameCodec;
 import io.rsocket.plugins.RequestInterceptor;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,9 @@ import reactor.util.Loggers;
  *       {@code CONNECTION_ERROR} frame and one rate-limited WARN line, without a stack trace; rsocket-java
  *       never parses what it would choke on (it throws from code that is not guarded, and Reactor Netty
  *       then releases the frame a second time).
+ *   <li>Frames that arrive while the connection is blocked (its peer does not read its answers, see
+ *       {@link OutboundPressure}) wait as they are until it is not: reading stops then, but what the read
+ *       under way brings still arrives, and turned into calls it would queue answers far larger.
  *   <li>Calls in flight on the connection are counted (as rsocket-java's {@link RequestInterceptor}, fed
  *       from the responder's own bookkeeping); a request beyond
  *       {@link TransportOptions#maxCallsPerConnection()} is refused at once with a {@code REJECTED} frame
@@ -115,6 +119,9 @@ final class FrameGuard extends ChannelDuplexHandler {
   private final AtomicInteger calls = new AtomicInteger();
   private final IntObjectMap<Assembly> assemblies = new IntObjectHashMap<>();
   private final Calls interceptor = new Calls();
+  /** Frames read while the connection was blocked, to be handled once it is not; one read's worth at most. */
+  private final ArrayDeque<Object> held = new ArrayDeque<>();
+  private boolean drainScheduled;
   private long assemblyBytes;
   private int refusedAssemblies;
   private boolean setupSeen;
@@ -170,12 +177,14 @@ final class FrameGuard extends ChannelDuplexHandler {
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
     stopTicking();
+    releaseHeld();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     stopTicking();
     assemblies.clear();
+    releaseHeld();
     super.channelInactive(ctx);
   }
 
@@ -197,6 +206,47 @@ final class FrameGuard extends ChannelDuplexHandler {
       ReferenceCountUtil.release(msg);
       return;
     }
+    if (!held.isEmpty() || !pressure.writable()) {
+      // Reading stops while the connection is blocked, but the frames of the read under way still arrive:
+      // they wait here, as bytes, rather than become calls whose answers would wait, much larger.
+      held.add(msg);
+      drainWhenWritable(ctx);
+      return;
+    }
+    admit(ctx, msg);
+  }
+
+  private void drainWhenWritable(ChannelHandlerContext ctx) {
+    if (!drainScheduled) {
+      drainScheduled = true;
+      pressure.whenWritable(() -> drain(ctx));
+    }
+  }
+
+  private void drain(ChannelHandlerContext ctx) {
+    drainScheduled = false;
+    Object msg;
+    while ((msg = held.poll()) != null) {
+      if (closing) {
+        ReferenceCountUtil.release(msg);
+        continue;
+      }
+      admit(ctx, msg);
+      if (!held.isEmpty() && !pressure.writable()) {
+        drainWhenWritable(ctx);
+        return;
+      }
+    }
+  }
+
+  private void releaseHeld() {
+    Object msg;
+    while ((msg = held.poll()) != null) {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void admit(ChannelHandlerContext ctx, Object msg) {
     ByteBuf frame;
     if (websocket) {
       if (!(msg instanceof BinaryWebSocketFrame binary)) {

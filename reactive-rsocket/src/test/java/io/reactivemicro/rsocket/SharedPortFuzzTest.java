@@ -2,6 +2,7 @@ package io.reactivemicro.rsocket;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -25,12 +26,16 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
@@ -44,6 +49,7 @@ import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import reactor.blockhound.BlockingOperationError;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Hooks;
@@ -93,6 +99,15 @@ class SharedPortFuzzTest {
           && error.contains("IllegalReferenceCountException: refCnt: 0, decrement: 1")
           && error.contains("ByteToMessageDecoder.handlerRemoved"));
 
+  /** Leaks fuzzing found in the libraries, as {@link #KNOWN_FINDINGS}. */
+  private static final List<Predicate<String>> KNOWN_LEAKS = List.of(
+      // rsocket-java 1.1.5: a request whose first frame has the follows flag is reassembled in a composite
+      // buffer; when the connection closes before the last fragment, RequestResponseResponderSubscriber's
+      // handleCancel releases the composite but a fragment stays referenced. Seen after about 50,000 inputs
+      // (seed 99); no single input found to reproduce it yet.
+      leak -> leak.contains("io.rsocket.core.ReassemblyUtils.addFollowingFrame")
+          && leak.contains("io.rsocket.core.RequestResponseResponderSubscriber.handleCancel"));
+
   private static final Queue<String> SERVER_ERRORS = new ConcurrentLinkedQueue<>();
   private static final java.util.logging.Handler WARNINGS = new java.util.logging.Handler() {
     @Override
@@ -118,6 +133,7 @@ class SharedPortFuzzTest {
   private static int port;
   private static byte[] setupFrame;
   private static int inputs;
+  private static long fileDescriptorsAtEnd;
   private static final int RECENT_KEPT = 8;
   private static final Deque<String> RECENT = new ArrayDeque<>();
 
@@ -154,6 +170,7 @@ class SharedPortFuzzTest {
 
   @BeforeAll
   static void startService() throws InterruptedException {
+    assertBlockHoundIsActive();
     Logger.getLogger("io.netty").addHandler(WARNINGS);
     Logger.getLogger("reactor").addHandler(WARNINGS);
     Hooks.onErrorDropped(error -> {
@@ -200,7 +217,12 @@ class SharedPortFuzzTest {
         client.dispose();
       }
       if (service != null) {
-        service.stop().block(TIMEOUT);
+        long start = System.nanoTime();
+        // Past its drain, the listener gives the connections 10 s to close; waiting longer tells a slow stop
+        // (which the listener logs) from one that never ends.
+        service.stop().block(TIMEOUT.multipliedBy(3));
+        System.err.printf("open file descriptors before stop: %d; stop took %d ms%n", fileDescriptorsAtEnd,
+            Duration.ofNanos(System.nanoTime() - start).toMillis());
       }
       Hooks.resetOnErrorDropped();
       Logger.getLogger("io.netty").removeHandler(WARNINGS);
@@ -234,6 +256,23 @@ class SharedPortFuzzTest {
     if (++inputs % CHECK_EVERY == 0) {
       assertServerStillServes();
     }
+  }
+
+  /**
+   * BlockHound and Jazzer's agent both transform classes; this checks that BlockHound still fails a blocking
+   * call on a non-blocking thread in the fuzzing JVM, where it would otherwise go unnoticed.
+   */
+  private static void assertBlockHoundIsActive() {
+    Throwable blocked = catchThrowable(() -> Mono.delay(Duration.ZERO)
+        .doOnNext(tick -> {
+          try {
+            Thread.sleep(1);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        })
+        .block(TIMEOUT));
+    assertThat(Exceptions.unwrap(blocked)).isInstanceOf(BlockingOperationError.class);
   }
 
   private static void serverError(String what, @Nullable Throwable error) {
@@ -299,9 +338,26 @@ class SharedPortFuzzTest {
     } catch (IOException e) {
       throw new AssertionError("the server no longer answers HTTP", e);
     }
-    List<String> leaks = LeakDetectionExtension.collectLeaks();
+    fileDescriptorsAtEnd = openFileDescriptors();
+    System.err.printf("after %d inputs: %d open file descriptors%n", inputs, fileDescriptorsAtEnd);
+    List<String> leaks = new ArrayList<>();
+    for (String leak : LeakDetectionExtension.collectLeaks()) {
+      if (KNOWN_LEAKS.stream().anyMatch(known -> known.test(leak))) {
+        System.err.println("known finding, not failed on: " + leak);
+      } else {
+        leaks.add(leak);
+      }
+    }
     assertThat(leaks).as("ByteBuf leaks").isEmpty();
     assertThat(SERVER_ERRORS).isEmpty();
+  }
+
+  private static long openFileDescriptors() {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    } catch (IOException | UncheckedIOException e) {
+      return -1;
+    }
   }
 
   /** Reads one response with a {@code Content-Length}: its head and body. */

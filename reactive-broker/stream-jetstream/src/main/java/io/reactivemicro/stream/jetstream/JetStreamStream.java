@@ -232,6 +232,38 @@ public final class JetStreamStream implements Stream {
     }).subscribeOn(Schedulers.boundedElastic());
   }
 
+  /**
+   * Turns a JetStream message into an event: header {@code Nats-Msg-Id} is the id (the stream's name and
+   * the stream sequence without it), the other headers but JetStream's own ({@code Nats-*}) are the
+   * metadata, each with its first value.
+   *
+   * @param streamName the stream's name
+   * @param topic the topic
+   * @param message the message
+   * @param meta its JetStream metadata
+   * @param acknowledger what acknowledges it
+   * @return the event
+   */
+  static Event event(String streamName, String topic, Message message, NatsJetStreamMetaData meta,
+      Event.Acknowledger acknowledger) {
+    Map<String, String> metadata = new LinkedHashMap<>();
+    String id = null;
+    Headers headers = message.getHeaders();
+    if (headers != null) {
+      for (String key : headers.keySet()) {
+        if (key.equals("Nats-Msg-Id")) {
+          id = headers.getFirst(key);
+        } else if (!key.startsWith("Nats-")) {
+          metadata.put(key, Objects.requireNonNullElse(headers.getFirst(key), ""));
+        }
+      }
+    }
+    byte[] data = message.getData() == null ? new byte[0] : message.getData();
+    return new Event(id != null ? id : streamName + "-" + meta.streamSequence(), topic,
+        meta.timestamp().toInstant(), meta.streamSequence(), metadata, data, (int) meta.deliveredCount(),
+        acknowledger);
+  }
+
   static String durableName(String group, String topic) {
     String readable = topic.replace('.', '_');
     if (readable.length() > 60) {
@@ -388,22 +420,7 @@ public final class JetStreamStream implements Stream {
     }
 
     private Event toEvent(Message message, NatsJetStreamMetaData meta) {
-      Map<String, String> metadata = new LinkedHashMap<>();
-      String id = null;
-      Headers headers = message.getHeaders();
-      if (headers != null) {
-        for (String key : headers.keySet()) {
-          if (key.equals("Nats-Msg-Id")) {
-            id = headers.getFirst(key);
-          } else if (!key.startsWith("Nats-")) {
-            metadata.put(key, Objects.requireNonNullElse(headers.getFirst(key), ""));
-          }
-        }
-      }
-      byte[] data = message.getData() == null ? new byte[0] : message.getData();
-      return new Event(id != null ? id : streamName + "-" + meta.streamSequence(), topic,
-          meta.timestamp().toInstant(), meta.streamSequence(), metadata, data, (int) meta.deliveredCount(),
-          new Acknowledger(message));
+      return event(streamName, topic, message, meta, new Acknowledger(message));
     }
 
     private void deadLetter(Message message, NatsJetStreamMetaData meta) {

@@ -1,9 +1,11 @@
 package io.reactivemicro.stream.log;
 
+import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.stream.internal.EventStore;
 import io.reactivemicro.stream.internal.GroupState;
 import io.reactivemicro.stream.internal.Ids;
 import io.reactivemicro.stream.internal.StoredEvent;
+import io.reactivemicro.stream.internal.Topics;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -235,7 +237,7 @@ final class MvStoreEventStore implements EventStore {
     }
   }
 
-  private static byte[] encode(StoredEvent event) {
+  static byte[] encode(StoredEvent event) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(event.payload().length + 64);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeUTF(event.id());
@@ -253,20 +255,39 @@ final class MvStoreEventStore implements EventStore {
     return bytes.toByteArray();
   }
 
-  private static StoredEvent decode(long sequence, byte[] bytes) {
+  /**
+   * Decodes an event as {@link #encode} wrote it. The bytes come from a file that may have been damaged or
+   * written by another version, so every length is checked against what is left before anything is
+   * allocated: a wrong one fails the read of this event, not the JVM.
+   *
+   * @throws MicroException a 400 naming the event when the bytes are not an event
+   */
+  static StoredEvent decode(long sequence, byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       String id = in.readUTF();
       Instant timestamp = Instant.ofEpochMilli(in.readLong());
       int size = in.readInt();
+      // Each entry is two strings of at least their two length bytes.
+      if (size < 0 || size > in.available() / 4) {
+        throw corrupt(sequence, "metadata size " + size + " out of range");
+      }
       Map<String, String> metadata = new LinkedHashMap<>();
       for (int i = 0; i < size; i++) {
         metadata.put(in.readUTF(), in.readUTF());
       }
-      byte[] payload = new byte[in.readInt()];
+      int length = in.readInt();
+      if (length < 0 || length > in.available()) {
+        throw corrupt(sequence, "payload length " + length + " out of range");
+      }
+      byte[] payload = new byte[length];
       in.readFully(payload);
       return new StoredEvent(id, sequence, timestamp, metadata, payload);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw corrupt(sequence, e.toString());
     }
+  }
+
+  private static MicroException corrupt(long sequence, String why) {
+    return MicroException.badRequest(Topics.ERROR_ID, "corrupt event %d in the log: %s", sequence, why);
   }
 }

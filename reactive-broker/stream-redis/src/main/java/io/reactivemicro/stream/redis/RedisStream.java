@@ -94,6 +94,9 @@ public final class RedisStream implements Stream {
   private static final long MIN_BACKOFF = 10;
   private static final long MAX_BACKOFF = 500;
   private static final long CLAIM_INTERVAL = 250;
+  private static final long COUNTER_MASK = (1 << 20) - 1;
+  // The largest milliseconds whose sequence, milliseconds << 20, is positive (the year 2248).
+  private static final long MAX_MILLIS = (1L << 43) - 1;
 
   private final RedisClient client;
   private final String keyPrefix;
@@ -215,11 +218,76 @@ public final class RedisStream implements Stream {
     });
   }
 
+  /**
+   * Returns an entry id's sequence, {@code milliseconds << 20 | counter}, the counter capped at 2^20 - 1.
+   *
+   * @throws MicroException a 400 when the id is not {@code <milliseconds>-<counter>} or its milliseconds
+   *     do not fit the sequence (2^43 and above: Redis takes any 64-bit id that {@code XADD} is given)
+   */
   static long sequence(String id) {
+    return millis(id) << 20 | Math.min(counter(id), COUNTER_MASK);
+  }
+
+  private static long millis(String id) {
     int dash = id.indexOf('-');
-    long ms = Long.parseLong(id.substring(0, dash));
-    long counter = Long.parseLong(id.substring(dash + 1));
-    return ms << 20 | Math.min(counter, (1 << 20) - 1);
+    try {
+      if (dash > 0 && Character.isDigit(id.charAt(0))) {
+        long ms = Long.parseLong(id, 0, dash, 10);
+        if (ms <= MAX_MILLIS) {
+          return ms;
+        }
+      }
+    } catch (NumberFormatException e) {
+      // Reported below.
+    }
+    throw badId(id);
+  }
+
+  private static long counter(String id) {
+    int dash = id.indexOf('-');
+    try {
+      if (dash > 0 && dash + 1 < id.length() && Character.isDigit(id.charAt(dash + 1))) {
+        long counter = Long.parseUnsignedLong(id, dash + 1, id.length(), 10);
+        return Long.compareUnsigned(counter, COUNTER_MASK) > 0 ? COUNTER_MASK : counter;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below.
+    }
+    throw badId(id);
+  }
+
+  private static MicroException badId(String id) {
+    return MicroException.badRequest(Topics.ERROR_ID,
+        "entry id '%s' is not <milliseconds>-<counter> with milliseconds below 2^43", id);
+  }
+
+  /**
+   * Turns an entry into an event: field {@code payload} is the payload (empty without it), each field
+   * {@code m:<key>} a metadata entry, other fields are ignored; the timestamp and the sequence come from
+   * the id.
+   *
+   * @param topic the topic
+   * @param id the entry id
+   * @param fields the entry's fields
+   * @param deliveryCount how many times the entry has been delivered, this time included
+   * @param acknowledger what acknowledges it
+   * @return the event
+   * @throws MicroException a 400 when the id is not one {@link #sequence(String)} maps
+   */
+  static Event event(String topic, String id, Map<String, byte[]> fields, int deliveryCount,
+      Event.Acknowledger acknowledger) {
+    long sequence = sequence(id);
+    Map<String, String> metadata = new HashMap<>();
+    byte[] payload = new byte[0];
+    for (Map.Entry<String, byte[]> field : fields.entrySet()) {
+      if (field.getKey().equals(PAYLOAD)) {
+        payload = field.getValue();
+      } else if (field.getKey().startsWith(META)) {
+        metadata.put(field.getKey().substring(META.length()), new String(field.getValue(), StandardCharsets.UTF_8));
+      }
+    }
+    return new Event(id, topic, Instant.ofEpochMilli(millis(id)), sequence, metadata, payload, deliveryCount,
+        acknowledger);
   }
 
   // The id just before the first one a group starting at the position reads.
@@ -370,11 +438,22 @@ public final class RedisStream implements Stream {
     private void deliver(List<Delivery> deliveries) {
       List<Event> events = new ArrayList<>(deliveries.size());
       for (Delivery delivery : deliveries) {
-        if (options.maxDeliveries() > 0 && delivery.count() > options.maxDeliveries()) {
-          deadLetter(delivery.message());
+        String id = delivery.message().getId();
+        Event event;
+        try {
+          event = toEvent(delivery);
+        } catch (MicroException undecodable) {
+          // Another producer added an entry with an id beyond the sequences (XADD takes any id): left
+          // pending, it would be claimed again and again, so it is acknowledged and dropped, loudly.
+          LOG.error("dropping entry {} of {}: {}", id, key, undecodable.detail());
+          tracked(onWorker(c.xack(key, group, id)))
+              .subscribe(null, e -> LOG.warn("acknowledging the undecodable entry {} failed: {}", id, e.toString()));
           continue;
         }
-        String id = delivery.message().getId();
+        if (options.maxDeliveries() > 0 && delivery.count() > options.maxDeliveries()) {
+          deadLetter(event);
+          continue;
+        }
         synchronized (this) {
           if (disposed) {
             break;
@@ -383,7 +462,7 @@ public final class RedisStream implements Stream {
               TimeUnit.MILLISECONDS));
           demand.decrementAndGet();
         }
-        events.add(toEvent(delivery));
+        events.add(event);
       }
       for (Event event : events) {
         sink.next(event);
@@ -419,38 +498,25 @@ public final class RedisStream implements Stream {
 
     private Event toEvent(Delivery delivery) {
       StreamMessage<String, byte[]> message = delivery.message();
-      Map<String, String> metadata = new HashMap<>();
-      byte[] payload = new byte[0];
-      for (Map.Entry<String, byte[]> field : message.getBody().entrySet()) {
-        if (field.getKey().equals(PAYLOAD)) {
-          payload = field.getValue();
-        } else if (field.getKey().startsWith(META)) {
-          metadata.put(field.getKey().substring(META.length()), new String(field.getValue(), StandardCharsets.UTF_8));
-        }
-      }
-      String id = message.getId();
-      long ms = Long.parseLong(id.substring(0, id.indexOf('-')));
-      return new Event(id, topic, Instant.ofEpochMilli(ms), sequence(id), metadata, payload,
-          (int) delivery.count(), new Acknowledger(id));
+      return event(topic, message.getId(), message.getBody(), (int) delivery.count(), new Acknowledger(message.getId()));
     }
 
-    private void deadLetter(StreamMessage<String, byte[]> message) {
+    private void deadLetter(Event event) {
       String dlq = options.deadLetterTopic().orElse(null);
       Mono<Void> moved;
       if (dlq == null) {
-        LOG.warn("event {} on {} dropped after {} deliveries (no dead-letter topic)", message.getId(), topic,
+        LOG.warn("event {} on {} dropped after {} deliveries (no dead-letter topic)", event.id(), topic,
             options.maxDeliveries());
         moved = Mono.empty();
       } else {
-        Event event = toEvent(new Delivery(message, options.maxDeliveries()));
         Map<String, String> metadata = new LinkedHashMap<>(event.metadata());
         metadata.put(Event.DEAD_LETTER_TOPIC, topic);
         metadata.put(Event.DEAD_LETTER_ID, event.id());
         metadata.put(Event.DEAD_LETTER_DELIVERIES, Integer.toString(options.maxDeliveries()));
         moved = add(key(dlq), event.payload(), metadata);
       }
-      tracked(moved.then(onWorker(c.xack(key, group, message.getId()))))
-          .subscribe(null, e -> LOG.error("dead letter of " + message.getId() + " on " + topic
+      tracked(moved.then(onWorker(c.xack(key, group, event.id()))))
+          .subscribe(null, e -> LOG.error("dead letter of " + event.id() + " on " + topic
               + " failed; it stays pending and is claimed again", e));
     }
 

@@ -24,7 +24,6 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import reactor.core.publisher.Mono;
 
 /**
  * What the tests of hostile peers share: RSocket frames written by hand, raw sockets, the honest client
@@ -311,14 +310,23 @@ final class Hostile {
     }
   }
 
-  /** Waits until {@code condition} holds, polling, and fails once {@code deadline} has passed. */
+  /**
+   * Waits until {@code condition} holds, polling from the calling thread (so that no scheduler of the code
+   * under test is needed to notice), and fails once {@code deadline} has passed.
+   */
   static void assertEventually(String what, Duration deadline, java.util.function.BooleanSupplier condition) {
-    Boolean held = Mono.fromSupplier(condition::getAsBoolean)
-        .filter(Boolean::booleanValue)
-        .repeatWhenEmpty(ticks -> ticks.delayElements(Duration.ofMillis(10)))
-        .timeout(deadline, Mono.just(false))
-        .block(deadline.plusSeconds(1));
-    assertThat(held).as(what).isTrue();
+    long end = System.nanoTime() + deadline.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError(what + ": not within " + deadline.toMillis() + " ms");
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
   }
 
   /** Returns the bytes of heap in use after collecting garbage until it settles. */
@@ -328,7 +336,12 @@ final class Hostile {
     for (int i = 0; i < 4; i++) {
       System.gc();
       least = Math.min(least, memory.getHeapMemoryUsage().getUsed());
-      Mono.delay(Duration.ofMillis(50)).block();
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
     }
     return least;
   }

@@ -31,12 +31,13 @@ class NettyBlockHoundIntegrationTest {
   private static final int THREADS = 8;
 
   @Test
-  void theIntegrationIsRegisteredForServiceLoader() {
+  void theIntegrationsAreRegisteredForServiceLoader() {
     List<String> loaded = ServiceLoader.load(BlockHoundIntegration.class).stream()
         .map(provider -> provider.type().getName())
         .toList();
 
-    assertThat(loaded).contains(NettyBlockHoundIntegration.class.getName());
+    assertThat(loaded)
+        .contains(NettyBlockHoundIntegration.class.getName(), LettuceBlockHoundIntegration.class.getName());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.reactivemicro.rsocket.internal;
 
+import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -12,23 +13,33 @@ import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
 /**
- * Paces a stream's responses to its connection: asks the handler's {@code Flux} for at most {@value #BATCH}
- * elements at a time, and asks for the next batch on the connection's event loop at its next turn, once
- * what the connection has to write is below its high-water mark.
+ * Paces a stream's responses to its connection: at most {@value #WINDOW} elements are asked of the
+ * handler's {@code Flux} and not yet delivered, {@value #CHUNK} at a time; more are asked for on the
+ * connection's event loop once half the window has been delivered, and only while what the connection has
+ * to write is below its high-water mark.
  *
  * <p>Two things follow. A handler that emits synchronously and without end (such as
- * {@code Flux.range(0, Integer.MAX_VALUE)} with unbounded demand) emits one batch per turn of the event
- * loop, so the connection's other frames, a {@code CANCEL} among them, and the other connections on the
- * loop are served in between. (A task merely submitted to the loop would not do: the loop runs the tasks
- * submitted while it runs tasks, for up to a second, before it reads its sockets again.) And a peer that asks for everything but does not read holds at most a batch
- * per stream in the server's queues. The caller's demand is honoured as it is: a batch never exceeds it.
+ * {@code Flux.range(0, Integer.MAX_VALUE)} with unbounded demand) emits at most a chunk per turn of the
+ * event loop, so the connection's other frames, a {@code CANCEL} among them, and the other connections on
+ * the loop are served in between. (A task merely submitted to the loop would not do: the loop runs the
+ * tasks submitted while it runs tasks, for up to a second, before it reads its sockets again; a task
+ * scheduled runs after the loop has read and written its sockets.) And a peer that asks for everything but
+ * does not read holds at most a window per stream, and a connection's worth, in the server's queues. A handler that emits on its own
+ * (a channel answering its requests as they come, a source on another thread) is asked for more as soon
+ * as half the window has been sent: only a source that emits within the request that asked it waits for
+ * the loop's next turn. The caller's demand is honoured as it is: what is asked of the handler
+ * never exceeds it.
  *
  * @param <T> the element type
  */
 final class PacedFlux<T> extends Flux<T> implements Scannable {
 
-  /** How many elements are asked for at a time. */
-  static final int BATCH = 32;
+  /** At most this many elements are asked of the handler and not yet delivered. */
+  static final int WINDOW = 512;
+  /** They are asked for this many at a time; a synchronous source emits at most this many per loop turn. */
+  static final int CHUNK = 64;
+  /** More are asked for once no more than this many are outstanding. */
+  static final int REFILL = WINDOW / 2;
 
   private final Flux<? extends T> source;
   private final OutboundPressure pressure;
@@ -49,7 +60,7 @@ final class PacedFlux<T> extends Flux<T> implements Scannable {
       return source;
     }
     if (key == Attr.PREFETCH) {
-      return BATCH;
+      return WINDOW;
     }
     if (key == Attr.RUN_STYLE) {
       return Attr.RunStyle.ASYNC;
@@ -59,12 +70,10 @@ final class PacedFlux<T> extends Flux<T> implements Scannable {
 
   private static final class PacedSubscriber<T> implements CoreSubscriber<T>, Subscription, Runnable, Scannable {
 
-    /** No batch is asked for and none is due: a request from downstream schedules one. */
+    /** No task that asks for more is due: a request from downstream, or a refill, schedules one. */
     private static final int IDLE = 0;
-    /** A task that asks for the next batch is scheduled, or waits for writability. */
+    /** A task that asks for more is scheduled, or waits for the connection to be writable. */
     private static final int SCHEDULED = 1;
-    /** A batch is asked for and not all of it has arrived. */
-    private static final int ACTIVE = 2;
 
     private static final AtomicLongFieldUpdater<PacedSubscriber> REQUESTED =
         AtomicLongFieldUpdater.newUpdater(PacedSubscriber.class, "requested");
@@ -81,8 +90,12 @@ final class PacedFlux<T> extends Flux<T> implements Scannable {
     /** What downstream asked for and has not received; {@code Long.MAX_VALUE} for everything. */
     private volatile long requested;
     private volatile int state;
-    /** What the current batch still has to deliver. */
+    /** What was asked of the handler and has not arrived yet. */
     private volatile int outstanding;
+    /** Whether this subscriber is asking the handler for more, on the event loop, right now. */
+    private boolean requesting;
+    /** Whether the handler emitted within the last request: a synchronous source. */
+    private boolean emittedWhileRequesting;
 
     PacedSubscriber(CoreSubscriber<? super T> actual, OutboundPressure pressure) {
       this.actual = actual;
@@ -111,13 +124,27 @@ final class PacedFlux<T> extends Flux<T> implements Scannable {
       if (requested != Long.MAX_VALUE) {
         REQUESTED.decrementAndGet(this);
       }
+      if (requesting) {
+        emittedWhileRequesting = true;
+      }
       actual.onNext(value);
-      if (OUTSTANDING.decrementAndGet(this) == 0 && !cancelled) {
-        // The next batch waits for the loop's next turn: a task scheduled now, unlike one submitted, runs only
-        // after the loop has read and written its sockets again, so an endless synchronous source lets the
-        // other connections of its loop (and its own CANCEL) through between two batches.
-        state = SCHEDULED;
-        pressure.executor().schedule(this, 1, TimeUnit.NANOSECONDS);
+      if (OUTSTANDING.decrementAndGet(this) <= REFILL && !cancelled && STATE.compareAndSet(this, IDLE, SCHEDULED)) {
+        refill();
+      }
+    }
+
+    /**
+     * Asks for more: at the loop's next turn when the handler emits within the request that asked it
+     * (a synchronous source, which would otherwise run on for ever), at once when it emits on its own.
+     */
+    private void refill() {
+      EventExecutor loop = pressure.executor();
+      if (requesting) {
+        loop.schedule(this, 1, TimeUnit.NANOSECONDS);
+      } else if (loop.inEventLoop()) {
+        run();
+      } else {
+        loop.execute(this);
       }
     }
 
@@ -155,7 +182,10 @@ final class PacedFlux<T> extends Flux<T> implements Scannable {
       }
     }
 
-    /** Asks for the next batch, on the event loop, once the connection is writable. */
+    /**
+     * Asks for more, on the event loop, once the connection is writable: a chunk at a time up to the
+     * window, but only one chunk when the handler emitted within the request (a synchronous source).
+     */
     @Override
     public void run() {
       Subscription s = upstream;
@@ -166,19 +196,33 @@ final class PacedFlux<T> extends Flux<T> implements Scannable {
         pressure.whenWritable(this);
         return;
       }
-      long r = requested;
-      if (r == 0) {
-        state = IDLE;
-        // A request that came in meanwhile found the state SCHEDULED and relies on this check.
-        if (requested != 0 && STATE.compareAndSet(this, IDLE, SCHEDULED)) {
-          pressure.executor().execute(this);
-        }
+      // Idle from here: demand or a refill that comes in meanwhile schedules another run, which finds
+      // nothing to do if this one did it.
+      state = IDLE;
+      if (Math.max(0, outstanding) > REFILL) {
         return;
       }
-      int n = (int) Math.min(BATCH, r);
-      outstanding = n;
-      state = ACTIVE;
-      s.request(n);
+      while (!cancelled && !done && pressure.writable()) {
+        long r = requested;
+        int asked = Math.max(0, outstanding);
+        long notAsked = r == Long.MAX_VALUE ? Long.MAX_VALUE : r - asked;
+        int n = (int) Math.min(CHUNK, Math.min(WINDOW - asked, notAsked));
+        if (n <= 0) {
+          return;
+        }
+        OUTSTANDING.addAndGet(this, n);
+        emittedWhileRequesting = false;
+        requesting = true;
+        try {
+          s.request(n);
+        } finally {
+          requesting = false;
+        }
+        if (emittedWhileRequesting) {
+          // A synchronous source: its refill waits for the loop's next turn.
+          return;
+        }
+      }
     }
 
     @Override
@@ -208,7 +252,7 @@ final class PacedFlux<T> extends Flux<T> implements Scannable {
         return requested;
       }
       if (key == Attr.PREFETCH) {
-        return BATCH;
+        return WINDOW;
       }
       if (key == Attr.RUN_STYLE) {
         return Attr.RunStyle.ASYNC;

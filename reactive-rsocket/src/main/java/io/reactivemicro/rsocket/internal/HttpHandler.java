@@ -5,6 +5,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -63,6 +65,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class HttpHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger LOG = Loggers.getLogger(HttpHandler.class);
+  private static final LogLimiter WARNINGS = new LogLimiter(20, 10);
   static final String ENDPOINT_HEADER = "Micro-Endpoint";
   static final String NDJSON = "application/x-ndjson";
   private static final int MAX_PIPELINED = 16;
@@ -382,8 +385,12 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof java.io.IOException) {
-      LOG.debug("closing HTTP connection {} after an error", ctx.channel().remoteAddress(), cause);
+    if (cause instanceof java.io.IOException || cause instanceof PrematureChannelClosureException) {
+      // The peer went away, or the connection was closed (after a 408, say) with a request half read.
+      LOG.debug("closing HTTP connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
+    } else if (cause instanceof DecoderException) {
+      // What the peer sent, such as a malformed WebSocket frame: a line, at a rate the peer cannot raise.
+      WARNINGS.warn(LOG, "closing HTTP connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
     } else {
       LOG.warn("closing HTTP connection {} after an unexpected error", ctx.channel().remoteAddress(), cause);
     }

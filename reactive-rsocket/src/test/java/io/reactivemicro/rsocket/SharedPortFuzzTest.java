@@ -250,6 +250,7 @@ class SharedPortFuzzTest {
         })
         .block(TIMEOUT));
     assertThat(Exceptions.unwrap(blocked)).isInstanceOf(BlockingOperationError.class);
+    BlockingCallExtension.forget();
   }
 
   private static void serverError(String what, @Nullable Throwable error) {

@@ -28,7 +28,6 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import reactor.util.Logger;
 import reactor.util.Loggers;
@@ -116,9 +115,8 @@ final class FrameGuard extends ChannelDuplexHandler {
   private final long silenceNanos;
   private final long writeNanos;
   private final long assemblyNanos;
-  private final AtomicInteger calls = new AtomicInteger();
+  private final CallsInFlight calls = new CallsInFlight();
   private final IntObjectMap<Assembly> assemblies = new IntObjectHashMap<>();
-  private final Calls interceptor = new Calls();
   /** Frames read while the connection was blocked, to be handled once it is not; one read's worth at most. */
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private boolean drainScheduled;
@@ -154,7 +152,7 @@ final class FrameGuard extends ChannelDuplexHandler {
 
   /** Returns the counter of calls in flight that rsocket-java's responder feeds. */
   RequestInterceptor interceptor() {
-    return interceptor;
+    return calls;
   }
 
   /** Returns how many calls are in flight on the connection. */
@@ -665,35 +663,6 @@ final class FrameGuard extends ChannelDuplexHandler {
       return FrameType.fromEncodedType(type).name();
     } catch (IllegalArgumentException unknown) {
       return String.format("unknown (type 0x%02X)", type);
-    }
-  }
-
-  /** Counts the calls in flight as rsocket-java's responder starts and ends them; any thread. */
-  private final class Calls implements RequestInterceptor {
-
-    @Override
-    public void onStart(int streamId, FrameType requestType, @Nullable ByteBuf metadata) {
-      calls.incrementAndGet();
-    }
-
-    @Override
-    public void onTerminate(int streamId, FrameType requestType, @Nullable Throwable t) {
-      calls.decrementAndGet();
-    }
-
-    @Override
-    public void onCancel(int streamId, FrameType requestType) {
-      calls.decrementAndGet();
-    }
-
-    @Override
-    public void onReject(Throwable rejectionReason, FrameType requestType, @Nullable ByteBuf metadata) {
-      // Not started, so not counted.
-    }
-
-    @Override
-    public void dispose() {
-      // Nothing held.
     }
   }
 }

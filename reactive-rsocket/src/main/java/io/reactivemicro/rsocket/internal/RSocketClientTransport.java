@@ -19,10 +19,8 @@ import io.rsocket.exceptions.ApplicationErrorException;
 import io.rsocket.exceptions.CanceledException;
 import io.rsocket.exceptions.RejectedException;
 import io.rsocket.frame.FrameLengthCodec;
-import io.rsocket.frame.FrameType;
 import io.rsocket.frame.decoder.PayloadDecoder;
 import io.rsocket.metadata.WellKnownMimeType;
-import io.rsocket.plugins.RequestInterceptor;
 import io.rsocket.transport.netty.client.TcpClientTransport;
 import io.rsocket.util.ByteBufPayload;
 import java.io.IOException;
@@ -187,13 +185,13 @@ public final class RSocketClientTransport implements ClientTransport {
    * setup has gone through.) It counts its calls in flight as rsocket-java's requester starts and ends
    * them.
    */
-  private final class Node implements RequestInterceptor {
+  private final class Node {
     private final String address;
     private final Sinks.One<RSocket> opened = Sinks.one();
     /** The connection once open; it fails with {@link ConnectionFailedException} when it cannot be. */
     final Mono<RSocket> connection = opened.asMono();
     private final AtomicBoolean started = new AtomicBoolean();
-    private final AtomicInteger calls = new AtomicInteger();
+    private final CallsInFlight calls = new CallsInFlight();
     volatile @Nullable RSocket rsocket;
     private volatile boolean failed;
     /** Set once the connection is no longer given to new calls, to be closed when its calls have ended. */
@@ -228,7 +226,7 @@ public final class RSocketClientTransport implements ClientTransport {
           .fragment(options.fragmentSize())
           .maxInboundPayloadSize(options.maxInboundPayloadSize())
           .payloadDecoder(PayloadDecoder.ZERO_COPY)
-          .interceptors(registry -> registry.forRequestsInRequester(requester -> this))
+          .interceptors(registry -> registry.forRequestsInRequester(requester -> calls))
           .connect(TcpClientTransport.create(tcp,
               // RSocket refuses a frame limit above the payload limit.
               Math.min(options.maxInboundPayloadSize(), FrameLengthCodec.FRAME_LENGTH_MASK)))
@@ -282,31 +280,6 @@ public final class RSocketClientTransport implements ClientTransport {
         retiring = true;
         connections.remove(address, this);
       }
-    }
-
-    @Override
-    public void onStart(int streamId, FrameType requestType, @Nullable ByteBuf metadata) {
-      calls.incrementAndGet();
-    }
-
-    @Override
-    public void onTerminate(int streamId, FrameType requestType, @Nullable Throwable t) {
-      calls.decrementAndGet();
-    }
-
-    @Override
-    public void onCancel(int streamId, FrameType requestType) {
-      calls.decrementAndGet();
-    }
-
-    @Override
-    public void onReject(Throwable rejectionReason, FrameType requestType, @Nullable ByteBuf metadata) {
-      // Not started, so not counted.
-    }
-
-    @Override
-    public void dispose() {
-      // Nothing held.
     }
   }
 

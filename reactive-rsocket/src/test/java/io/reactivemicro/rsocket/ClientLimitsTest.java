@@ -15,6 +15,7 @@ import io.reactivemicro.transport.TransportOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,10 +34,11 @@ class ClientLimitsTest {
   /** Endpoints, named {@code Slow.*}. */
   public static final class Slow {
     final AtomicInteger cancelled = new AtomicInteger();
+    final AtomicInteger hung = new AtomicInteger();
 
     /** {@code Slow.Hang}: never answers. */
     public Mono<String> hang(String name) {
-      return Mono.<String>never().doOnCancel(cancelled::incrementAndGet);
+      return Mono.<String>never().doOnSubscribe(s -> hung.incrementAndGet()).doOnCancel(cancelled::incrementAndGet);
     }
 
     /** {@code Slow.Ping}. */
@@ -80,18 +82,22 @@ class ClientLimitsTest {
     Client client = Client.builder().registry(registry)
         .transportOptions(TransportOptions.defaults().withMaxCallsPerConnection(4)).build();
     List<Disposable> hanging = new ArrayList<>();
+    List<Throwable> hangingFailed = new CopyOnWriteArrayList<>();
+    int hungBefore = slow.hung.get();
     try {
       for (int i = 0; i < 4; i++) {
         hanging.add(client.call("slow", "Slow.Hang", "h" + i, String.class, CallOptions.of().timeout(Duration.ofMinutes(1)))
-            .subscribe(v -> { }, e -> { }));
+            .subscribe(v -> { }, hangingFailed::add));
       }
-      // The four are counted once sent, which their shared connection's setup may delay a little.
-      Throwable refused = null;
-      for (int attempt = 0; attempt < 100 && refused == null; attempt++) {
-        refused = client.call("slow", "Slow.Ping", "fifth", String.class).then(Mono.<Throwable>empty())
-            .onErrorResume(Mono::just).block(TIMEOUT);
-        pause();
-      }
+      // The client counts a call once it is sent, before the server sees it; until then (the shared
+      // connection's setup may take a moment) a fifth call would be let through and one of the four refused.
+      awaitTrue("the four calls reach the server", TIMEOUT, () -> slow.hung.get() - hungBefore == 4);
+
+      Throwable refused = client.call("slow", "Slow.Ping", "fifth", String.class).then(Mono.<Throwable>empty())
+          .onErrorResume(Mono::just).block(TIMEOUT);
+
+      assertThat(hangingFailed).as("the four calls that hang").isEmpty();
+      assertThat(refused).as("the fifth call's error").isNotNull();
       assertThat(micro(refused, 429).detail()).contains("more than 4 calls in flight to");
 
       hanging.remove(0).dispose();

@@ -55,6 +55,7 @@ final class PacedFlux<T> extends Flux<T> implements Scannable {
   }
 
   @Override
+  @SuppressWarnings("rawtypes")
   public @Nullable Object scanUnsafe(Attr key) {
     if (key == Attr.PARENT) {
       return source;
@@ -75,10 +76,13 @@ final class PacedFlux<T> extends Flux<T> implements Scannable {
     /** A task that asks for more is scheduled, or waits for the connection to be writable. */
     private static final int SCHEDULED = 1;
 
+    @SuppressWarnings("rawtypes")
     private static final AtomicLongFieldUpdater<PacedSubscriber> REQUESTED =
         AtomicLongFieldUpdater.newUpdater(PacedSubscriber.class, "requested");
+    @SuppressWarnings("rawtypes")
     private static final AtomicIntegerFieldUpdater<PacedSubscriber> STATE =
         AtomicIntegerFieldUpdater.newUpdater(PacedSubscriber.class, "state");
+    @SuppressWarnings("rawtypes")
     private static final AtomicIntegerFieldUpdater<PacedSubscriber> OUTSTANDING =
         AtomicIntegerFieldUpdater.newUpdater(PacedSubscriber.class, "outstanding");
 
@@ -235,6 +239,7 @@ final class PacedFlux<T> extends Flux<T> implements Scannable {
     }
 
     @Override
+    @SuppressWarnings("rawtypes")
     public @Nullable Object scanUnsafe(Attr key) {
       if (key == Attr.PARENT) {
         return upstream;

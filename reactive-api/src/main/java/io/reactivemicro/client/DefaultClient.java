@@ -60,6 +60,8 @@ final class DefaultClient implements Client {
   private final Codecs codecs;
   private final CallOptions defaults;
   private final ClientHandler chain;
+  /** The timers of this client's request-response attempts. */
+  private final TimeoutMono.Timers timers = new TimeoutMono.Timers();
   // By type, then by content type: looked up on every call without building a key.
   private final Map<Type, Map<String, Codec.Encoder>> encoders = new ConcurrentHashMap<>();
   private final Map<Type, Map<String, Codec.Decoder>> decoders = new ConcurrentHashMap<>();
@@ -156,6 +158,7 @@ final class DefaultClient implements Client {
 
   @Override
   public void dispose() {
+    timers.close();
     if (ownsSelector) {
       selector.dispose();
     }
@@ -236,40 +239,10 @@ final class DefaultClient implements Client {
     Function<String, Mono<Object>> attempt = new Attempt(call, request, decoder, timeout);
     String fixed = options.address();
     if (fixed != null) {
-      return attemptOne(call, fixed(fixed).next(), false, attempt, null, 0, retries(call, null, true));
+      return new Failover<>(monoShape, call, fixed(fixed).next(), false, retries(call, null, true), attempt).attempt();
     }
     return selector.select(call.service(), options.filter())
-        .flatMap(next -> attemptOne(call, next, true, attempt, null, 0, retries(call, next, true)));
-  }
-
-  /**
-   * An attempt of a request-response call, as {@link #attempt} makes those of the other calls: a
-   * {@code Mono} settles once, so an error never follows a response.
-   */
-  private Mono<Object> attemptOne(ClientCall call, Next next, boolean selected, Function<String, Mono<Object>> attempt,
-      @Nullable Set<String> unreachable, int retried, int retries) {
-    Node node = nextReachable(next, unreachable);
-    if (node == null) {
-      return Mono.error(MicroException.serviceUnavailable(id, "service %s: no node could be reached (%d tried)",
-          call.service(), unreachable == null ? 0 : unreachable.size()));
-    }
-    Mono<Object> sent = attempt.apply(node.address());
-    if (selected) {
-      sent = new TrackedMono<>(sent, selector, call.service(), node);
-    }
-    return new ResumeMono<>(sent, error -> {
-      if (error instanceof ConnectionFailedException) {
-        Set<String> skipped = unreachable != null ? unreachable : new HashSet<>();
-        skipped.add(node.id());
-        return attemptOne(call, next, selected, attempt, skipped, retried, retries);
-      }
-      MicroException mapped = MicroException.from(id, error);
-      if (retried < retries && retryable(mapped)) {
-        Duration backoff = Objects.requireNonNull(call.options().backoff()).multipliedBy(1L << Math.min(retried, 10));
-        return Mono.delay(backoff).then(attemptOne(call, next, selected, attempt, unreachable, retried + 1, retries));
-      }
-      return Mono.error(mapped);
-    });
+        .flatMap(next -> new Failover<>(monoShape, call, next, true, retries(call, next, true), attempt).attempt());
   }
 
   /** Returns the node and the one-node selection of a fixed address, made once for the same address. */
@@ -307,13 +280,15 @@ final class DefaultClient implements Client {
    */
   private Flux<Object> failover(ClientCall call, boolean replayable, Function<String, Publisher<?>> attempt) {
     CallOptions options = call.options();
+    Function<String, Flux<Object>> send = address -> Flux.from(attempt.apply(address));
     String fixed = options.address();
     if (fixed != null) {
-      return attempt(call, fixed(fixed).next(), false, attempt, new HashSet<>(), 0, retries(call, null, replayable));
+      return new Failover<>(fluxShape, call, fixed(fixed).next(), false, retries(call, null, replayable), send)
+          .attempt();
     }
     return selector.select(call.service(), options.filter())
-        .flatMapMany(next -> attempt(call, next, true, attempt, new HashSet<>(), 0,
-            retries(call, next, replayable)));
+        .flatMapMany(next -> new Failover<>(fluxShape, call, next, true, retries(call, next, replayable), send)
+            .attempt());
   }
 
   /** Returns how many times a call that may have reached a node may be sent again. */
@@ -324,82 +299,174 @@ final class DefaultClient implements Client {
     return retryable ? Objects.requireNonNull(call.options().retries()) : 0;
   }
 
-  private Flux<Object> attempt(ClientCall call, Next next, boolean selected, Function<String, Publisher<?>> attempt,
-      Set<String> unreachable, int retried, int retries) {
-    Node node = nextReachable(next, unreachable);
-    if (node == null) {
-      return Flux.error(MicroException.serviceUnavailable(id, "service %s: no node could be reached (%d tried)",
-          call.service(), unreachable.size()));
-    }
-    boolean[] received = {false};
-    Flux<Object> sent = Flux.from(attempt.apply(node.address()));
-    if (selected) {
-      sent = tracked(call, node, sent);
-    }
-    return sent
-        .doOnNext(v -> received[0] = true)
-        .onErrorResume(error -> {
-          if (error instanceof ConnectionFailedException) {
-            unreachable.add(node.id());
-            return attempt(call, next, selected, attempt, unreachable, retried, retries);
-          }
-          MicroException mapped = MicroException.from(id, error);
-          if (!received[0] && retried < retries && retryable(mapped)) {
-            Duration backoff = Objects.requireNonNull(call.options().backoff()).multipliedBy(1L << Math.min(retried, 10));
-            return Mono.delay(backoff)
-                .thenMany(attempt(call, next, selected, attempt, unreachable, retried + 1, retries));
-          }
-          return Flux.error(mapped);
-        });
+  /**
+   * What the failover engine needs of the publisher type of a call's answers, so that one engine serves
+   * a request-response {@code Mono} (with one small operator per step) and the streams' {@code Flux}.
+   */
+  private interface Shape<P extends Publisher<Object>> {
+
+    /** Returns an answer that fails with {@code error}. */
+    P error(Throwable error);
+
+    /** Returns {@code sent}, telling the selector when the attempt on {@code node} starts and ends. */
+    P tracked(P sent, String service, Node node);
+
+    /**
+     * Returns {@code sent}, going on with what {@code recovery} returns for its error; {@code recovery}
+     * also learns whether a message had arrived before the error.
+     */
+    P resume(P sent, BiFunction<Throwable, Boolean, P> recovery);
+
+    /** Returns what {@code next} makes, subscribed after {@code delay}. */
+    P delayed(Duration delay, Supplier<P> next);
   }
 
+  /** The request-response shape: a {@code Mono} settles once, so an error never follows a response. */
+  private final Shape<Mono<Object>> monoShape = new Shape<>() {
+    @Override
+    public Mono<Object> error(Throwable error) {
+      return Mono.error(error);
+    }
+
+    @Override
+    public Mono<Object> tracked(Mono<Object> sent, String service, Node node) {
+      return new TrackedMono<>(sent, selector, service, node);
+    }
+
+    @Override
+    public Mono<Object> resume(Mono<Object> sent, BiFunction<Throwable, Boolean, Mono<Object>> recovery) {
+      return new ResumeMono<>(sent, error -> recovery.apply(error, false));
+    }
+
+    @Override
+    public Mono<Object> delayed(Duration delay, Supplier<Mono<Object>> next) {
+      return Mono.delay(delay).then(Mono.defer(next));
+    }
+  };
+
+  /** The streams' shape: a stream that has sent a message is never sent again. */
+  private final Shape<Flux<Object>> fluxShape = new Shape<>() {
+    @Override
+    public Flux<Object> error(Throwable error) {
+      return Flux.error(error);
+    }
+
+    /**
+     * Ends with the first response for request-response (a fire-and-forget), at the stream's end for a
+     * stream; cancelled before any response, with a {@link CancellationException}, which says nothing
+     * of the node.
+     */
+    @Override
+    public Flux<Object> tracked(Flux<Object> sent, String service, Node node) {
+      return Flux.defer(() -> {
+        AtomicBoolean ended = new AtomicBoolean();
+        boolean[] received = {false};
+        Consumer<@Nullable Throwable> end = error -> {
+          if (ended.compareAndSet(false, true)) {
+            selector.mark(service, node, error);
+          }
+        };
+        selector.started(service, node);
+        return sent
+            .doOnNext(v -> received[0] = true)
+            .doOnComplete(() -> end.accept(null))
+            .doOnError(end::accept)
+            .doOnCancel(() -> end.accept(received[0] ? null : new CancellationException("the caller cancelled")));
+      });
+    }
+
+    @Override
+    public Flux<Object> resume(Flux<Object> sent, BiFunction<Throwable, Boolean, Flux<Object>> recovery) {
+      return Flux.defer(() -> {
+        boolean[] received = {false};
+        return sent.doOnNext(v -> received[0] = true).onErrorResume(error -> recovery.apply(error, received[0]));
+      });
+    }
+
+    @Override
+    public Flux<Object> delayed(Duration delay, Supplier<Flux<Object>> next) {
+      return Mono.delay(delay).thenMany(Flux.defer(next));
+    }
+  };
+
   /**
-   * Tells the selector when the call to {@code node} starts and how it ends: with its first response for
-   * request-response, at its end for a stream; cancelled before any response, it ends with a
-   * {@link CancellationException}, which says nothing of the node.
+   * One call's way through the nodes of its selection, attempt after attempt until one succeeds: a node
+   * that cannot be reached is skipped for the next, whatever the call; a call that may have reached a
+   * node is sent again, after an exponential back-off, only while it has retries left, nothing has
+   * arrived, and the error says the node may do better next time (408, 502, 503, 504). Attempts are
+   * made one after the other, so the state needs no synchronisation.
    */
-  private Flux<Object> tracked(ClientCall call, Node node, Flux<Object> sent) {
-    boolean single = call.model() == InteractionModel.REQUEST_RESPONSE;
-    return Flux.defer(() -> {
-      AtomicBoolean ended = new AtomicBoolean();
-      boolean[] received = {false};
-      Consumer<@Nullable Throwable> end = error -> {
-        if (ended.compareAndSet(false, true)) {
-          selector.mark(call.service(), node, error);
+  private final class Failover<P extends Publisher<Object>> {
+    private final Shape<P> shape;
+    private final ClientCall call;
+    private final Next next;
+    private final boolean selected;
+    private final int retries;
+    private final Function<String, P> send;
+    /** The nodes found unreachable, made on the first. */
+    private @Nullable Set<String> unreachable;
+    private int retried;
+
+    Failover(Shape<P> shape, ClientCall call, Next next, boolean selected, int retries, Function<String, P> send) {
+      this.shape = shape;
+      this.call = call;
+      this.next = next;
+      this.selected = selected;
+      this.retries = retries;
+      this.send = send;
+    }
+
+    /** Returns the next attempt, on the next node not found unreachable. */
+    P attempt() {
+      Node node = nextReachable();
+      if (node == null) {
+        return shape.error(MicroException.serviceUnavailable(id, "service %s: no node could be reached (%d tried)",
+            call.service(), unreachable == null ? 0 : unreachable.size()));
+      }
+      P sent = send.apply(node.address());
+      if (selected) {
+        sent = shape.tracked(sent, call.service(), node);
+      }
+      return shape.resume(sent, (error, received) -> recover(node, error, received));
+    }
+
+    private P recover(Node node, Throwable error, boolean received) {
+      if (error instanceof ConnectionFailedException) {
+        if (unreachable == null) {
+          unreachable = new HashSet<>();
         }
-      };
-      selector.started(call.service(), node);
-      return sent
-          .doOnNext(v -> {
-            received[0] = true;
-            if (single) {
-              end.accept(null);
-            }
-          })
-          .doOnComplete(() -> end.accept(null))
-          .doOnError(end::accept)
-          .doOnCancel(() -> end.accept(received[0] ? null : new CancellationException("the caller cancelled")));
-    });
-  }
+        unreachable.add(node.id());
+        return attempt();
+      }
+      MicroException mapped = MicroException.from(id, error);
+      if (!received && retried < retries && retryable(mapped)) {
+        Duration backoff = Objects.requireNonNull(call.options().backoff()).multipliedBy(1L << Math.min(retried, 10));
+        retried++;
+        return shape.delayed(backoff, this::attempt);
+      }
+      return shape.error(mapped);
+    }
 
-  /**
-   * Returns the next node not already found unreachable, or {@code null} when none is left. A retry
-   * after a node failed may come round to one that could not be reached before: that one is skipped.
-   */
-  private static @Nullable Node nextReachable(Next next, @Nullable Set<String> unreachable) {
-    Node node = next.next();
-    if (unreachable == null || unreachable.isEmpty()) {
+    /**
+     * Returns the next node not already found unreachable, or {@code null} when none is left. A retry
+     * after a node failed may come round to one that could not be reached before: that one is skipped.
+     */
+    private @Nullable Node nextReachable() {
+      Node node = next.next();
+      Set<String> skip = unreachable;
+      if (skip == null || skip.isEmpty()) {
+        return node;
+      }
+      Set<String> seen = new HashSet<>();
+      // Next cycles through every node, so meeting a skipped node again means every node was skipped.
+      while (skip.contains(node.id())) {
+        if (!seen.add(node.id())) {
+          return null;
+        }
+        node = next.next();
+      }
       return node;
     }
-    Set<String> skipped = new HashSet<>();
-    // Next cycles through every node, so meeting a skipped node again means every node was skipped.
-    while (unreachable.contains(node.id())) {
-      if (!skipped.add(node.id())) {
-        return null;
-      }
-      node = next.next();
-    }
-    return node;
   }
 
   private static boolean retryable(MicroException error) {
@@ -447,7 +514,7 @@ final class DefaultClient implements Client {
 
     @Override
     public Mono<Object> apply(String address) {
-      return new TimeoutMono<>(transport.requestResponse(address, request, decoder), timeout.toNanos(), this);
+      return new TimeoutMono<>(transport.requestResponse(address, request, decoder), timers, timeout.toNanos(), this);
     }
 
     @Override
@@ -491,7 +558,7 @@ final class DefaultClient implements Client {
 
   private <T> Mono<T> withTimeout(Mono<T> sent, Duration timeout, ClientCall call) {
     // The error is built only when the timeout fires.
-    return new TimeoutMono<>(sent, timeout.toNanos(), () -> timeoutError(call, timeout));
+    return new TimeoutMono<>(sent, timers, timeout.toNanos(), () -> timeoutError(call, timeout));
   }
 
   private byte[] encode(Codec.Encoder encoder, @Nullable Object value) {

@@ -1,12 +1,12 @@
 package io.reactivemicro.client;
 
+import io.reactivemicro.internal.operator.StepMono;
+import io.reactivemicro.internal.operator.StepSubscriber;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
@@ -14,7 +14,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
-import reactor.util.context.Context;
 
 /**
  * A request-response attempt that fails with the error {@code timeout} supplies when it has not settled
@@ -25,22 +24,24 @@ import reactor.util.context.Context;
  *
  * <p>Attempts with the same timeout are subscribed in the order of their deadlines, so they wait in one
  * first-in-first-out {@link Lane} per timeout with a single scheduled task, due when the oldest attempt
- * is: an attempt allocates no task of its own, and settling it unlinks it from the lane. Past
- * {@value #MAX_LANES} distinct timeouts, an attempt schedules a task of its own.
+ * is: an attempt allocates no task of its own, and settling it unlinks it from the lane. The lanes
+ * belong to the client that makes the attempts ({@link Timers}) and go with it. Past
+ * {@value #MAX_LANES} distinct timeouts, or once the client is closed, an attempt schedules a task of
+ * its own.
  *
  * @param <T> the response type
  */
-final class TimeoutMono<T> extends Mono<T> {
+final class TimeoutMono<T> extends StepMono<T, T> {
 
   private static final int MAX_LANES = 32;
-  private static volatile @Nullable Lanes lanes;
 
-  private final Mono<T> source;
+  private final Timers timers;
   private final long nanos;
   private final Supplier<? extends Throwable> timeout;
 
-  TimeoutMono(Mono<T> source, long nanos, Supplier<? extends Throwable> timeout) {
-    this.source = source;
+  TimeoutMono(Mono<T> source, Timers timers, long nanos, Supplier<? extends Throwable> timeout) {
+    super(source);
+    this.timers = timers;
     this.nanos = nanos;
     this.timeout = timeout;
   }
@@ -50,15 +51,33 @@ final class TimeoutMono<T> extends Mono<T> {
     source.subscribe(new TimeoutSubscriber<>(actual, this));
   }
 
-  /** Returns the lane of attempts timing out after {@code nanos} on {@code scheduler}, or null past the limit. */
-  private static @Nullable Lane lane(Scheduler scheduler, long nanos) {
-    Lanes current = lanes;
-    if (current == null || current.scheduler != scheduler) {
-      // A new scheduler, such as a virtual-time one a test installed: the old lanes run out on their own.
-      current = new Lanes(scheduler);
-      lanes = current;
+  /**
+   * The timeout lanes of one client. They are made for the scheduler timers run on when an attempt is
+   * subscribed, and made again when that scheduler changes (a test's virtual time); the old ones run out
+   * on their own.
+   */
+  static final class Timers {
+    private volatile @Nullable Lanes lanes;
+    private volatile boolean closed;
+
+    /** Returns the lane of attempts timing out after {@code nanos} on {@code scheduler}, or null. */
+    @Nullable Lane lane(Scheduler scheduler, long nanos) {
+      if (closed) {
+        return null;
+      }
+      Lanes current = lanes;
+      if (current == null || current.scheduler != scheduler) {
+        current = new Lanes(scheduler);
+        lanes = current;
+      }
+      return current.lane(nanos);
     }
-    return current.lane(nanos);
+
+    /** Lets go of the lanes: attempts still waiting in them time out as they would have. */
+    void close() {
+      closed = true;
+      lanes = null;
+    }
   }
 
   /** The lanes of one scheduler, by timeout. */
@@ -199,28 +218,19 @@ final class TimeoutMono<T> extends Mono<T> {
     }
   }
 
-  private static final class TimeoutSubscriber<T> implements CoreSubscriber<T>, Subscription, Runnable {
+  private static final class TimeoutSubscriber<T> extends StepSubscriber<T, T> implements Runnable {
 
-    private static final int ACTIVE = 0;
-    private static final int SETTLED = 1;
-    private static final int TIMED_OUT = 2;
-    private static final int CANCELLED = 3;
-
-    @SuppressWarnings("rawtypes")
-    private static final AtomicIntegerFieldUpdater<TimeoutSubscriber> STATE =
-        AtomicIntegerFieldUpdater.newUpdater(TimeoutSubscriber.class, "state");
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<TimeoutSubscriber, Disposable> TIMER =
         AtomicReferenceFieldUpdater.newUpdater(TimeoutSubscriber.class, Disposable.class, "timer");
     private static final Disposable DONE = Disposables.disposed();
 
-    private final CoreSubscriber<? super T> actual;
     private final TimeoutMono<T> parent;
-    private @Nullable Subscription upstream;
-    private volatile int state;
     /** The lane this attempt waits in, or null when it has a task of its own in {@link #timer}. */
     private @Nullable Lane lane;
     private volatile @Nullable Disposable timer;
+    /** Whether the timer ended the attempt: the source's error after its cancellation is expected. */
+    private volatile boolean timedOut;
     // Guarded by the lane.
     long deadline;
     boolean queued;
@@ -228,32 +238,22 @@ final class TimeoutMono<T> extends Mono<T> {
     @Nullable TimeoutSubscriber<?> next;
 
     TimeoutSubscriber(CoreSubscriber<? super T> actual, TimeoutMono<T> parent) {
-      this.actual = actual;
+      super(actual);
       this.parent = parent;
     }
 
     @Override
-    public Context currentContext() {
-      return actual.currentContext();
-    }
-
-    @Override
-    public void onSubscribe(Subscription s) {
-      if (!Operators.validate(upstream, s)) {
+    protected void hookOnSubscribe() {
+      if (!active()) {
         return;
       }
-      upstream = s;
       Scheduler scheduler = Schedulers.parallel();
-      Lane timeouts = lane(scheduler, parent.nanos);
+      Lane timeouts = parent.timers.lane(scheduler, parent.nanos);
       lane = timeouts;
-      actual.onSubscribe(this);
-      if (state != ACTIVE) {
-        return;
-      }
       if (timeouts != null) {
         timeouts.add(this);
         // Settled while being added: settling may have looked for it in the lane before it was there.
-        if (state != ACTIVE) {
+        if (!active()) {
           timeouts.remove(this);
         }
         return;
@@ -265,78 +265,63 @@ final class TimeoutMono<T> extends Mono<T> {
     }
 
     @Override
-    public void onNext(T value) {
-      if (STATE.compareAndSet(this, ACTIVE, SETTLED)) {
-        stopTimer();
-        actual.onNext(value);
-      } else {
-        Operators.onDiscard(value, actual.currentContext());
-      }
+    protected void hookOnNext(T value) {
+      stopTimer();
+      actual.onNext(value);
     }
 
     @Override
-    public void onError(Throwable error) {
-      if (STATE.compareAndSet(this, ACTIVE, SETTLED)) {
-        stopTimer();
-        actual.onError(error);
-      } else if (state != TIMED_OUT) {
-        Operators.onErrorDropped(error, actual.currentContext());
-      }
+    protected void hookOnError(Throwable error) {
+      stopTimer();
+      actual.onError(error);
     }
 
     @Override
-    public void onComplete() {
-      int now = state;
-      if (now == SETTLED || STATE.compareAndSet(this, ACTIVE, SETTLED)) {
+    protected void hookOnComplete() {
+      if (!valued()) {
         stopTimer();
-        actual.onComplete();
+      }
+      actual.onComplete();
+    }
+
+    @Override
+    protected void hookOnCancel(boolean valued) {
+      stopTimer();
+    }
+
+    @Override
+    protected void droppedError(Throwable error) {
+      if (!timedOut) {
+        super.droppedError(error);
       }
     }
 
     /** The timer fired. */
     @Override
     public void run() {
-      if (STATE.compareAndSet(this, ACTIVE, TIMED_OUT)) {
-        Subscription s = upstream;
-        if (s != null) {
-          s.cancel();
-        }
-        Throwable error;
-        try {
-          error = parent.timeout.get();
-        } catch (Throwable t) {
-          error = t;
-        }
-        actual.onError(error);
+      if (!active()) {
+        return;
+      }
+      Throwable error;
+      try {
+        error = parent.timeout.get();
+      } catch (Throwable t) {
+        error = t;
+      }
+      // Set first: the source's error after the cancellation below is expected, not dropped.
+      timedOut = true;
+      if (!fail(error, false)) {
+        timedOut = false;
       }
     }
 
-    @Override
-    public void request(long n) {
-      Subscription s = upstream;
-      if (s != null) {
-        s.request(n);
-      }
-    }
-
-    @Override
-    public void cancel() {
-      STATE.set(this, CANCELLED);
-      stopTimer();
-      Subscription s = upstream;
-      if (s != null) {
-        s.cancel();
-      }
-    }
-
-    @SuppressWarnings("unchecked")
     private void stopTimer() {
       Lane timeouts = lane;
       if (timeouts != null) {
         timeouts.remove(this);
         return;
       }
-      Disposable scheduled = (Disposable) TIMER.getAndSet(this, DONE);
+      Disposable scheduled = TIMER.getAndSet(this, DONE);
       if (scheduled != null && scheduled != DONE) {
         scheduled.dispose();
       }

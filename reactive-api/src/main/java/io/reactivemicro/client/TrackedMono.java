@@ -1,15 +1,13 @@
 package io.reactivemicro.client;
 
+import io.reactivemicro.internal.operator.StepMono;
+import io.reactivemicro.internal.operator.StepSubscriber;
 import io.reactivemicro.registry.Node;
 import io.reactivemicro.selector.Selector;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Operators;
-import reactor.util.context.Context;
 
 /**
  * A request-response attempt on a selected node, telling the selector when it starts (on subscription)
@@ -19,15 +17,14 @@ import reactor.util.context.Context;
  *
  * @param <T> the response type
  */
-final class TrackedMono<T> extends Mono<T> {
+final class TrackedMono<T> extends StepMono<T, T> {
 
-  private final Mono<T> source;
   private final Selector selector;
   private final String service;
   private final Node node;
 
   TrackedMono(Mono<T> source, Selector selector, String service, Node node) {
-    this.source = source;
+    super(source);
     this.selector = selector;
     this.service = service;
     this.node = node;
@@ -39,74 +36,46 @@ final class TrackedMono<T> extends Mono<T> {
     source.subscribe(new TrackedSubscriber<>(actual, this));
   }
 
-  private static final class TrackedSubscriber<T> implements CoreSubscriber<T>, Subscription {
+  private static final class TrackedSubscriber<T> extends StepSubscriber<T, T> {
 
-    @SuppressWarnings("rawtypes")
-    private static final AtomicIntegerFieldUpdater<TrackedSubscriber> ENDED =
-        AtomicIntegerFieldUpdater.newUpdater(TrackedSubscriber.class, "ended");
-
-    private final CoreSubscriber<? super T> actual;
     private final TrackedMono<T> parent;
-    private @Nullable Subscription upstream;
-    private volatile int ended;
 
     TrackedSubscriber(CoreSubscriber<? super T> actual, TrackedMono<T> parent) {
-      this.actual = actual;
+      super(actual);
       this.parent = parent;
     }
 
     @Override
-    public Context currentContext() {
-      return actual.currentContext();
-    }
-
-    @Override
-    public void onSubscribe(Subscription s) {
-      if (Operators.validate(upstream, s)) {
-        upstream = s;
-        actual.onSubscribe(this);
-      }
-    }
-
-    @Override
-    public void onNext(T value) {
+    protected void hookOnNext(T value) {
       end(null);
       actual.onNext(value);
     }
 
     @Override
-    public void onError(Throwable error) {
-      end(error);
+    protected void hookOnError(Throwable error) {
+      if (!valued()) {
+        end(error);
+      }
       actual.onError(error);
     }
 
     @Override
-    public void onComplete() {
-      end(null);
+    protected void hookOnComplete() {
+      if (!valued()) {
+        end(null);
+      }
       actual.onComplete();
     }
 
     @Override
-    public void request(long n) {
-      Subscription s = upstream;
-      if (s != null) {
-        s.request(n);
-      }
-    }
-
-    @Override
-    public void cancel() {
-      end(new CancellationException("the caller cancelled"));
-      Subscription s = upstream;
-      if (s != null) {
-        s.cancel();
+    protected void hookOnCancel(boolean valued) {
+      if (!valued) {
+        end(new CancellationException("the caller cancelled"));
       }
     }
 
     private void end(@Nullable Throwable error) {
-      if (ENDED.compareAndSet(this, 0, 1)) {
-        parent.selector.mark(parent.service, parent.node, error);
-      }
+      parent.selector.mark(parent.service, parent.node, error);
     }
   }
 }

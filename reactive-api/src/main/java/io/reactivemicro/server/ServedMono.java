@@ -1,11 +1,11 @@
 package io.reactivemicro.server;
 
 import io.reactivemicro.errors.MicroException;
+import io.reactivemicro.internal.operator.StepSubscriber;
 import io.reactivemicro.metadata.Metadata;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.Scannable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
@@ -17,7 +17,7 @@ import reactor.util.context.Context;
  * passed on. It does what {@code Mono.defer}, {@code onErrorMap}, {@code contextWrite} and
  * {@code doFinally} would, with one subscriber per call instead of four.
  */
-final class ServedMono extends Mono<Object> {
+final class ServedMono extends Mono<Object> implements Scannable {
 
   private final ServerEndpoint endpoint;
   private final Router router;
@@ -46,21 +46,20 @@ final class ServedMono extends Mono<Object> {
     result.subscribe(new ServedSubscriber(actual, endpoint, router, metadata));
   }
 
-  private static final class ServedSubscriber implements CoreSubscriber<Object>, Subscription {
+  @Override
+  public @Nullable Object scanUnsafe(Attr key) {
+    return key == Attr.RUN_STYLE ? Attr.RunStyle.SYNC : null;
+  }
 
-    private static final AtomicIntegerFieldUpdater<ServedSubscriber> FINISHED =
-        AtomicIntegerFieldUpdater.newUpdater(ServedSubscriber.class, "finished");
+  private static final class ServedSubscriber extends StepSubscriber<Object, Object> {
 
-    private final CoreSubscriber<? super Object> actual;
     private final ServerEndpoint endpoint;
     private final Router router;
     private final Context context;
-    private @Nullable Subscription upstream;
-    private volatile int finished;
 
     ServedSubscriber(CoreSubscriber<? super Object> actual, ServerEndpoint endpoint, Router router,
         Metadata metadata) {
-      this.actual = actual;
+      super(actual);
       this.endpoint = endpoint;
       this.router = router;
       // Metadata.current() reads an absent entry as empty metadata, so empty metadata needs no context.
@@ -74,20 +73,12 @@ final class ServedMono extends Mono<Object> {
     }
 
     @Override
-    public void onSubscribe(Subscription s) {
-      if (Operators.validate(upstream, s)) {
-        upstream = s;
-        actual.onSubscribe(this);
-      }
-    }
-
-    @Override
-    public void onNext(Object value) {
+    protected void hookOnNext(Object value) {
       actual.onNext(value);
     }
 
     @Override
-    public void onError(Throwable error) {
+    protected void hookOnError(Throwable error) {
       try {
         actual.onError(error instanceof MicroException ? error : endpoint.unexpected(error));
       } finally {
@@ -96,7 +87,7 @@ final class ServedMono extends Mono<Object> {
     }
 
     @Override
-    public void onComplete() {
+    protected void hookOnComplete() {
       try {
         actual.onComplete();
       } finally {
@@ -105,26 +96,13 @@ final class ServedMono extends Mono<Object> {
     }
 
     @Override
-    public void request(long n) {
-      Subscription s = upstream;
-      if (s != null) {
-        s.request(n);
-      }
-    }
-
-    @Override
-    public void cancel() {
-      Subscription s = upstream;
-      if (s != null) {
-        s.cancel();
-      }
+    protected void hookOnCancel(boolean valued) {
       finish();
     }
 
+    /** Counts the call out: the base calls one end hook at most once per call. */
     private void finish() {
-      if (FINISHED.compareAndSet(this, 0, 1)) {
-        router.finished();
-      }
+      router.finished();
     }
   }
 }

@@ -22,13 +22,16 @@ class TimeoutMonoTest {
 
   private static final Duration VERIFY = Duration.ofSeconds(5);
 
+  private final TimeoutMono.Timers timers = new TimeoutMono.Timers();
+
   @AfterEach
   void reset() {
+    timers.close();
     VirtualTimeScheduler.reset();
   }
 
-  private static <T> Mono<T> timed(Mono<T> source, Duration timeout) {
-    return new TimeoutMono<>(source, timeout.toNanos(), TimeoutException::new);
+  private <T> Mono<T> timed(Mono<T> source, Duration timeout) {
+    return new TimeoutMono<>(source, timers, timeout.toNanos(), TimeoutException::new);
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.util.ReferenceCountUtil;
 import io.reactivemicro.errors.MicroException;
+import io.reactivemicro.internal.operator.MapStep;
 import io.reactivemicro.server.EndpointCodec;
 import io.reactivemicro.server.Router;
 import io.reactivemicro.server.ServerEndpoint;
@@ -19,7 +20,6 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
-import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
@@ -100,7 +100,7 @@ final class MicroResponder implements RSocket {
     } finally {
       payload.release();
     }
-    return new EncodedMono(target.endpoint.requestResponse(request, target.inbound.metadata()), target.codec);
+    return encoded(target.endpoint.requestResponse(request, target.inbound.metadata()), target.codec);
   }
 
   @Override
@@ -248,103 +248,23 @@ final class MicroResponder implements RSocket {
    * A request-response call's answer: the response encoded, an error as {@code APPLICATION_ERROR}, as
    * {@code map} and {@code onErrorMap} would with one subscriber instead of two.
    */
-  private static final class EncodedMono extends Mono<Payload> {
-
-    private final Mono<Object> source;
-    private final EndpointCodec codec;
-
-    EncodedMono(Mono<Object> source, EndpointCodec codec) {
-      this.source = source;
-      this.codec = codec;
-    }
-
-    @Override
-    public void subscribe(CoreSubscriber<? super Payload> actual) {
-      source.subscribe(new EncodingSubscriber(actual, codec));
-    }
-  }
-
-  /** Encodes the response and maps errors; see {@link EncodedMono}. */
-  private static final class EncodingSubscriber implements CoreSubscriber<Object>, Subscription {
-
-    private final CoreSubscriber<? super Payload> actual;
-    private final EndpointCodec codec;
-    private @Nullable Subscription upstream;
-    private boolean done;
-
-    EncodingSubscriber(CoreSubscriber<? super Payload> actual, EndpointCodec codec) {
-      this.actual = actual;
-      this.codec = codec;
-    }
-
-    @Override
-    public Context currentContext() {
-      return actual.currentContext();
-    }
-
-    @Override
-    public void onSubscribe(Subscription s) {
-      if (Operators.validate(upstream, s)) {
-        upstream = s;
-        actual.onSubscribe(this);
+  private static Mono<Payload> encoded(Mono<Object> response, EndpointCodec codec) {
+    return new MapStep<>(response, new MapStep.Mapping<Object, Payload>() {
+      @Override
+      public Payload map(Object value) {
+        return encode(codec, value);
       }
-    }
 
-    @Override
-    public void onNext(Object response) {
-      if (done) {
-        Operators.onDiscard(response, actual.currentContext());
-        return;
+      @Override
+      public Throwable mapError(Throwable error) {
+        return wire(error);
       }
-      Payload payload;
-      try {
-        payload = encode(codec, response);
-      } catch (Throwable t) {
-        done = true;
-        Subscription s = upstream;
-        if (s != null) {
-          s.cancel();
-        }
-        actual.onError(wire(t));
-        return;
-      }
-      actual.onNext(payload);
-    }
 
-    @Override
-    public void onError(Throwable error) {
-      if (done) {
-        Operators.onErrorDropped(error, actual.currentContext());
-        return;
+      @Override
+      public void dropped(Object value, Context context) {
+        Operators.onDiscard(value, context);
       }
-      done = true;
-      actual.onError(wire(error));
-    }
-
-    @Override
-    public void onComplete() {
-      if (done) {
-        return;
-      }
-      done = true;
-      actual.onComplete();
-    }
-
-    @Override
-    public void request(long n) {
-      Subscription s = upstream;
-      if (s != null) {
-        s.request(n);
-      }
-    }
-
-    @Override
-    public void cancel() {
-      Subscription s = upstream;
-      if (s != null) {
-        s.cancel();
-      }
-    }
+    });
   }
 
   private static Throwable wire(Throwable error) {

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.reactivemicro.codec.Codec;
 import io.reactivemicro.codec.JsonCodec;
 import io.reactivemicro.errors.MicroException;
+import io.reactivemicro.internal.operator.MapStep;
 import io.reactivemicro.transport.ClientTransport;
 import io.reactivemicro.transport.ConnectionFailedException;
 import io.reactivemicro.transport.OutboundRequest;
@@ -376,92 +377,26 @@ public final class RSocketClientTransport implements ClientTransport {
         Operators.error(actual, translate(address, t));
         return;
       }
-      sent.subscribe(new ResponseSubscriber(actual, address, decoder));
+      sent.subscribe(MapStep.subscriber(actual, new ResponseMapping(address, decoder)));
     }
   }
 
   /** Decodes the response and translates errors; see {@link ResponseMono}. */
-  private static final class ResponseSubscriber implements CoreSubscriber<Payload>, Subscription {
+  private record ResponseMapping(String address, Codec.Decoder decoder) implements MapStep.Mapping<Payload, Object> {
 
-    private final CoreSubscriber<? super Object> actual;
-    private final String address;
-    private final Codec.Decoder decoder;
-    private @Nullable Subscription upstream;
-    private boolean done;
-
-    ResponseSubscriber(CoreSubscriber<? super Object> actual, String address, Codec.Decoder decoder) {
-      this.actual = actual;
-      this.address = address;
-      this.decoder = decoder;
+    @Override
+    public Object map(Payload payload) {
+      return decode(payload, decoder);
     }
 
     @Override
-    public Context currentContext() {
-      return actual.currentContext();
+    public Throwable mapError(Throwable error) {
+      return translate(address, error);
     }
 
     @Override
-    public void onSubscribe(Subscription s) {
-      if (Operators.validate(upstream, s)) {
-        upstream = s;
-        actual.onSubscribe(this);
-      }
-    }
-
-    @Override
-    public void onNext(Payload payload) {
-      if (done) {
-        payload.release();
-        return;
-      }
-      Object value;
-      try {
-        value = decode(payload, decoder);
-      } catch (Throwable t) {
-        done = true;
-        Subscription s = upstream;
-        if (s != null) {
-          s.cancel();
-        }
-        actual.onError(translate(address, t));
-        return;
-      }
-      actual.onNext(value);
-    }
-
-    @Override
-    public void onError(Throwable error) {
-      if (done) {
-        Operators.onErrorDropped(error, actual.currentContext());
-        return;
-      }
-      done = true;
-      actual.onError(translate(address, error));
-    }
-
-    @Override
-    public void onComplete() {
-      if (done) {
-        return;
-      }
-      done = true;
-      actual.onComplete();
-    }
-
-    @Override
-    public void request(long n) {
-      Subscription s = upstream;
-      if (s != null) {
-        s.request(n);
-      }
-    }
-
-    @Override
-    public void cancel() {
-      Subscription s = upstream;
-      if (s != null) {
-        s.cancel();
-      }
+    public void dropped(Payload payload, Context context) {
+      payload.release();
     }
   }
 

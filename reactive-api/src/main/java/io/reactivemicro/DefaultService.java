@@ -2,7 +2,7 @@ package io.reactivemicro;
 
 import io.reactivemicro.broker.Broker;
 import io.reactivemicro.client.Client;
-import io.reactivemicro.internal.Subscribers;
+import io.reactivemicro.internal.subscribe.Subscribers;
 import io.reactivemicro.registry.Node;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.registry.ServiceInfo;
@@ -134,7 +134,7 @@ final class DefaultService implements Service {
   @Override
   public ServiceInfo info() {
     Node current = node;
-    return new ServiceInfo(name, version, metadata, server.router().describe(),
+    return new ServiceInfo(name, version, metadata, server.endpoints(),
         current == null ? List.of() : List.of(current));
   }
 

@@ -1,7 +1,8 @@
 package io.reactivemicro.broker;
 
+import io.reactivemicro.broker.spi.BrokerProvider;
 import io.reactivemicro.errors.MicroException;
-import io.reactivemicro.plugin.Plugins;
+import io.reactivemicro.internal.provider.Plugins;
 import io.reactivemicro.plugin.Settings;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -98,26 +99,11 @@ public interface Broker {
 
   /** Returns a new in-memory broker, for one JVM. */
   static Broker memory() {
-    return new MemoryBroker();
+    return MemoryBroker.create();
   }
 
   /** Returns the JVM-wide in-memory broker that services and clients use when given none. */
-  static Broker defaultBroker() {
-    return MemoryBroker.SHARED;
-  }
-
-  /**
-   * Checks a topic name, for broker implementations.
-   *
-   * @param id the id of the error, such as the broker's name
-   * @param topic the topic
-   * @return the topic
-   * @throws MicroException a {@code 400} when the topic is blank or holds whitespace
-   */
-  static String checkTopic(String id, String topic) {
-    if (topic == null || topic.isBlank() || topic.chars().anyMatch(Character::isWhitespace)) {
-      throw MicroException.badRequest(id, "invalid topic '%s': it must be non-empty, without whitespace", topic);
-    }
-    return topic;
+  static Broker shared() {
+    return MemoryBroker.shared();
   }
 }

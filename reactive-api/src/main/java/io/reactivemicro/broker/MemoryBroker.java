@@ -1,5 +1,6 @@
 package io.reactivemicro.broker;
 
+import io.reactivemicro.broker.spi.Topics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,7 @@ import reactor.core.publisher.Mono;
  */
 public final class MemoryBroker implements Broker {
 
-  static final MemoryBroker SHARED = new MemoryBroker();
+  private static final MemoryBroker SHARED = new MemoryBroker();
 
   private static final String ID = "io.reactivemicro.broker.memory";
 
@@ -29,7 +30,17 @@ public final class MemoryBroker implements Broker {
 
   private final Map<String, List<Subscription>> topics = new ConcurrentHashMap<>();
 
-  MemoryBroker() {}
+  private MemoryBroker() {}
+
+  /** Returns a new broker, for one JVM. */
+  public static MemoryBroker create() {
+    return new MemoryBroker();
+  }
+
+  /** Returns the JVM-wide broker that services and clients use when given none. */
+  public static MemoryBroker shared() {
+    return SHARED;
+  }
 
   @Override
   public String name() {
@@ -39,7 +50,7 @@ public final class MemoryBroker implements Broker {
   @Override
   public Mono<Void> publish(String topic, Message message) {
     return Mono.fromRunnable(() -> {
-      Broker.checkTopic(ID, topic);
+      Topics.check(ID, topic);
       List<Subscription> subscriptions = topics.get(topic);
       if (subscriptions == null) {
         return;
@@ -61,7 +72,7 @@ public final class MemoryBroker implements Broker {
   @Override
   public Flux<Message> subscribe(String topic, SubscribeOptions options) {
     return Flux.defer(() -> {
-      Broker.checkTopic(ID, topic);
+      Topics.check(ID, topic);
       Flux<Message> source = Flux.create(sink -> {
         Subscription subscription = new Subscription(options.queue(), sink);
         topics.compute(topic, (t, list) -> {

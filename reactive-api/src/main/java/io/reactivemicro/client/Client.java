@@ -4,7 +4,7 @@ import io.reactivemicro.broker.Broker;
 import io.reactivemicro.codec.Codecs;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.selector.Selector;
-import io.reactivemicro.transport.ClientTransport;
+import io.reactivemicro.transport.spi.ClientTransport;
 import io.reactivemicro.transport.TransportOptions;
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -192,7 +192,7 @@ public interface Client extends Disposable {
     }
 
     /**
-     * Sets the transport; by default one from the classpath's {@link io.reactivemicro.transport.Transport},
+     * Sets the transport; by default one from the classpath's {@link io.reactivemicro.transport.spi.Transport},
      * which the client then owns and disposes with itself.
      */
     public Builder transport(ClientTransport transport) {

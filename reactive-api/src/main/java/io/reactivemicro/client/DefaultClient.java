@@ -12,10 +12,10 @@ import io.reactivemicro.registry.Registry;
 import io.reactivemicro.selector.Next;
 import io.reactivemicro.selector.Selector;
 import io.reactivemicro.server.InteractionModel;
-import io.reactivemicro.transport.ClientTransport;
+import io.reactivemicro.transport.spi.ClientTransport;
 import io.reactivemicro.transport.ConnectionFailedException;
-import io.reactivemicro.transport.OutboundRequest;
-import io.reactivemicro.transport.Transport;
+import io.reactivemicro.transport.spi.OutboundRequest;
+import io.reactivemicro.transport.spi.Transport;
 import java.lang.reflect.Proxy;
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -75,13 +75,13 @@ final class DefaultClient implements Client {
 
   DefaultClient(Builder builder) {
     this.id = builder.id;
-    Registry registry = builder.registry != null ? builder.registry : Registry.defaultRegistry();
+    Registry registry = builder.registry != null ? builder.registry : Registry.shared();
     this.selector = builder.selector != null ? builder.selector : Selector.random(registry);
     this.ownsSelector = builder.selector == null;
     this.ownsTransport = builder.transport == null;
     this.transport = builder.transport != null ? builder.transport : Transport.load().client(builder.transportOptions);
     this.codecs = builder.codecs;
-    this.broker = builder.broker != null ? builder.broker : Broker.defaultBroker();
+    this.broker = builder.broker != null ? builder.broker : Broker.shared();
     this.defaults = builder.defaults;
     this.noOptions = CallOptions.of().orElse(defaults);
     ClientHandler composed = this::send;

@@ -1,6 +1,6 @@
 package io.reactivemicro.client;
 
-import io.reactivemicro.internal.EndpointSignature;
+import io.reactivemicro.internal.reflect.EndpointSignature;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.util.HashMap;

@@ -26,7 +26,7 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class MemoryRegistry implements Registry {
 
-  static final MemoryRegistry SHARED = new MemoryRegistry();
+  private static final MemoryRegistry SHARED = new MemoryRegistry(Schedulers.parallel(), Duration.ofSeconds(1));
 
   /** How many events a watcher may fall behind before it receives an error. */
   public static final int WATCH_BUFFER = 1024;
@@ -44,18 +44,28 @@ public final class MemoryRegistry implements Registry {
   private final Sinks.Many<RegistryEvent> events = Sinks.many().multicast().directBestEffort();
   private volatile @Nullable Disposable sweeper;
 
-  /** Creates a registry on the wall clock that sweeps expired nodes every second. */
-  public MemoryRegistry() {
-    this(Schedulers.parallel(), Duration.ofSeconds(1));
+  /** Returns a new registry on the wall clock that sweeps expired nodes every second. */
+  public static MemoryRegistry create() {
+    return new MemoryRegistry(Schedulers.parallel(), Duration.ofSeconds(1));
   }
 
   /**
-   * Creates a registry on the clock of {@code clock}.
+   * Returns a new registry on the clock of {@code clock}.
    *
    * @param clock the scheduler whose clock decides expiry and on which the sweep runs
    * @param sweepInterval how often expired nodes are reported to watchers
+   * @return the registry
    */
-  public MemoryRegistry(Scheduler clock, Duration sweepInterval) {
+  public static MemoryRegistry create(Scheduler clock, Duration sweepInterval) {
+    return new MemoryRegistry(clock, sweepInterval);
+  }
+
+  /** Returns the JVM-wide registry that services and clients use when given none. */
+  public static MemoryRegistry shared() {
+    return SHARED;
+  }
+
+  private MemoryRegistry(Scheduler clock, Duration sweepInterval) {
     this.clock = clock;
     this.sweepInterval = sweepInterval;
   }

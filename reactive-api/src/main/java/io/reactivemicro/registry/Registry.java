@@ -1,7 +1,8 @@
 package io.reactivemicro.registry;
 
-import io.reactivemicro.plugin.Plugins;
+import io.reactivemicro.internal.provider.Plugins;
 import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.registry.spi.RegistryProvider;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -92,11 +93,11 @@ public interface Registry {
 
   /** Returns a new in-memory registry, for one JVM. */
   static Registry memory() {
-    return new MemoryRegistry();
+    return MemoryRegistry.create();
   }
 
   /** Returns the JVM-wide in-memory registry services and clients use when given none. */
-  static Registry defaultRegistry() {
-    return MemoryRegistry.SHARED;
+  static Registry shared() {
+    return MemoryRegistry.shared();
   }
 }

@@ -1,8 +1,12 @@
 package io.reactivemicro.server;
 
-import io.reactivemicro.transport.Listener;
-import io.reactivemicro.transport.ServerTransport;
+import io.reactivemicro.registry.EndpointInfo;
+import io.reactivemicro.server.spi.Router;
+import io.reactivemicro.server.spi.ServerEndpoint;
+import io.reactivemicro.transport.spi.Listener;
+import io.reactivemicro.transport.spi.ServerTransport;
 import java.time.Duration;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.util.Logger;
@@ -25,8 +29,18 @@ final class DefaultServer implements Server {
   }
 
   @Override
-  public Router router() {
-    return router;
+  public List<EndpointInfo> endpoints() {
+    return router.describe();
+  }
+
+  @Override
+  public int inFlight() {
+    return router.inFlight();
+  }
+
+  @Override
+  public boolean draining() {
+    return router.draining();
   }
 
   @Override

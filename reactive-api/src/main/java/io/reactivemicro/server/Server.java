@@ -1,7 +1,9 @@
 package io.reactivemicro.server;
 
 import io.reactivemicro.codec.Codecs;
-import io.reactivemicro.transport.Transport;
+import io.reactivemicro.registry.EndpointInfo;
+import io.reactivemicro.server.spi.Router;
+import io.reactivemicro.transport.spi.Transport;
 import io.reactivemicro.transport.TransportOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,8 +32,14 @@ public interface Server {
     return new Builder(serviceName);
   }
 
-  /** Returns the router holding the endpoints. */
-  Router router();
+  /** Returns the descriptions of the endpoints served, as the registry publishes them. */
+  List<EndpointInfo> endpoints();
+
+  /** Returns how many calls are running now: answers not yet sent, streams not yet ended. */
+  int inFlight();
+
+  /** Returns whether the server is stopping: it refuses new calls while those in flight finish. */
+  boolean draining();
 
   /** Returns the address the server listens on once started, or the configured one before. */
   String address();

@@ -1,6 +1,7 @@
 package io.reactivemicro.server;
 
 import io.reactivemicro.metadata.Metadata;
+import io.reactivemicro.server.spi.ServerEndpoint;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,5 +1,6 @@
 package io.reactivemicro.store;
 
+import io.reactivemicro.store.spi.StoreSupport;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 

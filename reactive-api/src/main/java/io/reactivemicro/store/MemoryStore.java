@@ -1,5 +1,6 @@
 package io.reactivemicro.store;
 
+import io.reactivemicro.store.spi.StoreSupport;
 import java.time.Instant;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -28,26 +29,39 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class MemoryStore implements Store {
 
-  static final MemoryStore SHARED = new MemoryStore();
+  private static final MemoryStore SHARED = new MemoryStore(Schedulers.parallel(), DEFAULT_DATABASE, DEFAULT_TABLE);
 
   private final Scheduler clock;
   private final Namespace defaults;
   private final ConcurrentMap<Namespace, ConcurrentSkipListMap<String, Record>> namespaces =
       new ConcurrentHashMap<>();
 
-  /** Creates a store in the namespace {@value Store#DEFAULT_DATABASE}/{@value Store#DEFAULT_TABLE}. */
-  public MemoryStore() {
-    this(Schedulers.parallel(), DEFAULT_DATABASE, DEFAULT_TABLE);
+  /** Returns a new store in the namespace {@value Store#DEFAULT_DATABASE}/{@value Store#DEFAULT_TABLE}. */
+  public static MemoryStore create() {
+    return new MemoryStore(Schedulers.parallel(), DEFAULT_DATABASE, DEFAULT_TABLE);
   }
 
   /**
-   * Creates a store.
+   * Returns a new store.
    *
    * @param clock the clock of expiries, such as a {@code VirtualTimeScheduler} in tests
    * @param database the default database
    * @param table the default table
+   * @return the store
    */
-  public MemoryStore(Scheduler clock, String database, String table) {
+  public static MemoryStore create(Scheduler clock, String database, String table) {
+    return new MemoryStore(clock, database, table);
+  }
+
+  /**
+   * Returns the JVM-wide store, in the namespace {@value Store#DEFAULT_DATABASE}/{@value Store#DEFAULT_TABLE}:
+   * everything in one JVM that chooses the {@code memory} store shares its records.
+   */
+  public static MemoryStore shared() {
+    return SHARED;
+  }
+
+  private MemoryStore(Scheduler clock, String database, String table) {
     this.clock = clock;
     this.defaults = new Namespace(database, table);
   }
@@ -98,9 +112,9 @@ public final class MemoryStore implements Store {
       Namespace namespace = Namespace.resolve(options.database(), options.table(), this);
       String key = StoreSupport.checkKey(record.key());
       long now = now();
-      Instant expiry = options.expiryOf(record, now);
+      Instant expiry = StoreSupport.expiry(options, record, now);
       namespaces.computeIfAbsent(namespace, n -> new ConcurrentSkipListMap<>()).compute(key, (k, current) -> {
-        long live = current == null || current.expiredAt(now) ? 0 : current.version();
+        long live = current == null || StoreSupport.expired(current, now) ? 0 : current.version();
         if (!StoreSupport.conditionHolds(options, live)) {
           throw StoreSupport.conflict(namespace, key, options.expectedVersion(), live);
         }
@@ -146,7 +160,7 @@ public final class MemoryStore implements Store {
   }
 
   private static @Nullable Record live(Map<String, Record> map, @Nullable Record record, long now) {
-    if (record != null && record.expiredAt(now)) {
+    if (record != null && StoreSupport.expired(record, now)) {
       map.remove(record.key(), record);
       return null;
     }

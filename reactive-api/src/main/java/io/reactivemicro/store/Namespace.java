@@ -1,6 +1,7 @@
 package io.reactivemicro.store;
 
 import io.reactivemicro.errors.MicroException;
+import io.reactivemicro.store.spi.StoreSupport;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 

@@ -93,16 +93,6 @@ public record Record(String key, byte[] value, Map<String, String> metadata, @Nu
     return new Record(key, value, metadata, expiry, version);
   }
 
-  /**
-   * Tells whether the record has expired at {@code nowMillis}: its expiry is at or before that instant.
-   *
-   * @param nowMillis the time, in milliseconds since the epoch
-   * @return {@code true} when the record must no longer be returned
-   */
-  public boolean expiredAt(long nowMillis) {
-    return expiry != null && expiry.toEpochMilli() <= nowMillis;
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof Record other

@@ -2,8 +2,9 @@ package io.reactivemicro.store;
 
 import io.reactivemicro.codec.Codec;
 import io.reactivemicro.codec.JsonCodec;
-import io.reactivemicro.plugin.Plugins;
+import io.reactivemicro.internal.provider.Plugins;
 import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.store.spi.StoreProvider;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -171,6 +172,14 @@ public interface Store {
 
   /** Returns a new in-memory store, for one JVM, in the default namespace. */
   static Store memory() {
-    return new MemoryStore();
+    return MemoryStore.create();
+  }
+
+  /**
+   * Returns the JVM-wide in-memory store, in the default namespace: everything in one JVM that
+   * chooses the {@code memory} store shares its records.
+   */
+  static Store shared() {
+    return MemoryStore.shared();
   }
 }

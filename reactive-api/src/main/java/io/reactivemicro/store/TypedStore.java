@@ -2,6 +2,7 @@ package io.reactivemicro.store;
 
 import io.reactivemicro.codec.Codec;
 import io.reactivemicro.errors.MicroException;
+import io.reactivemicro.store.spi.StoreSupport;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;

@@ -85,18 +85,6 @@ public record WriteOptions(@Nullable String database, @Nullable String table, @N
     return expectedVersion != ANY_VERSION;
   }
 
-  /**
-   * Returns the expiry of {@code record} written with these options at {@code nowMillis}, to the
-   * millisecond, or {@code null} when it never expires.
-   */
-  public @Nullable Instant expiryOf(Record record, long nowMillis) {
-    if (ttl != null) {
-      return Instant.ofEpochMilli(nowMillis + ttl.toMillis());
-    }
-    Instant at = expiry != null ? expiry : record.expiry();
-    return at == null ? null : Instant.ofEpochMilli(at.toEpochMilli());
-  }
-
   WriteOptions scopedTo(String database, String table) {
     return new WriteOptions(this.database != null ? this.database : database,
         this.table != null ? this.table : table, ttl, expiry, expectedVersion);

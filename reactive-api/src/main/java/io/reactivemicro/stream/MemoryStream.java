@@ -1,10 +1,10 @@
 package io.reactivemicro.stream;
 
-import io.reactivemicro.stream.internal.EventStore;
-import io.reactivemicro.stream.internal.GroupEngine;
-import io.reactivemicro.stream.internal.GroupState;
-import io.reactivemicro.stream.internal.Ids;
-import io.reactivemicro.stream.internal.StoredEvent;
+import io.reactivemicro.stream.spi.EventStore;
+import io.reactivemicro.stream.spi.GroupEngine;
+import io.reactivemicro.stream.spi.GroupState;
+import io.reactivemicro.stream.spi.Ids;
+import io.reactivemicro.stream.spi.StoredEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,9 @@
 package io.reactivemicro.stream;
 
 import io.reactivemicro.codec.Codec;
-import io.reactivemicro.plugin.Plugins;
+import io.reactivemicro.internal.provider.Plugins;
 import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.stream.spi.StreamProvider;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -109,5 +110,10 @@ public interface Stream {
   /** Returns a new in-memory stream, for one JVM; see {@link MemoryStream}. */
   static Stream memory() {
     return MemoryStream.create();
+  }
+
+  /** Returns the JVM-wide in-memory stream, so that services of one JVM share events; see {@link MemoryStream}. */
+  static Stream shared() {
+    return MemoryStream.shared();
   }
 }

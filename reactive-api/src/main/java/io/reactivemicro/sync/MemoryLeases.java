@@ -1,5 +1,6 @@
 package io.reactivemicro.sync;
 
+import io.reactivemicro.sync.spi.LeaseBackend;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,5 +1,6 @@
 package io.reactivemicro.sync;
 
+import io.reactivemicro.sync.spi.LeaseSync;
 import java.time.Duration;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

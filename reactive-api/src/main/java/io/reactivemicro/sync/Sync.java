@@ -1,7 +1,8 @@
 package io.reactivemicro.sync;
 
-import io.reactivemicro.plugin.Plugins;
+import io.reactivemicro.internal.provider.Plugins;
 import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.sync.spi.SyncProvider;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -159,5 +160,10 @@ public interface Sync {
   /** Returns a new in-memory sync with a lock table of its own, for one JVM. */
   static Sync memory() {
     return MemorySync.create();
+  }
+
+  /** Returns a sync on the JVM-wide in-memory lock table, so every one it returns in one JVM sees the others' locks. */
+  static Sync shared() {
+    return MemorySync.shared();
   }
 }

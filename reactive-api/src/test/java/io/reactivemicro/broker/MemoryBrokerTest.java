@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /** Runs the broker contract on the in-memory broker. */
 class MemoryBrokerTest extends BrokerContract {
 
-  private final MemoryBroker broker = new MemoryBroker();
+  private final MemoryBroker broker = MemoryBroker.create();
 
   @Override
   protected Broker createBroker() {
@@ -27,7 +27,7 @@ class MemoryBrokerTest extends BrokerContract {
 
   @Test
   void settingsChooseTheSharedMemoryBrokerByDefault() {
-    assertThat(Broker.fromSettings(Settings.empty())).isSameAs(Broker.defaultBroker());
+    assertThat(Broker.fromSettings(Settings.empty())).isSameAs(Broker.shared());
     assertThat(Broker.fromSettings(Settings.empty().with("broker", "memory")).name()).isEqualTo("memory");
   }
 }

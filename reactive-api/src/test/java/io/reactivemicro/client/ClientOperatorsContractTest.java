@@ -16,7 +16,7 @@ class ClientOperatorsContractTest {
   class Tracked extends OneStepOperatorContract {
     @Override
     protected Mono<String> apply(Mono<String> source) {
-      return new TrackedMono<>(source, Selector.random(Registry.defaultRegistry()), "greeter",
+      return new TrackedMono<>(source, Selector.random(Registry.shared()), "greeter",
           Node.of("greeter-1", "127.0.0.1:1"));
     }
   }

@@ -3,6 +3,7 @@ package io.reactivemicro.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.reactivemicro.internal.reflect.EndpointSignature;
 import io.reactivemicro.server.Endpoint;
 import io.reactivemicro.server.Handler;
 import io.reactivemicro.server.InteractionModel;

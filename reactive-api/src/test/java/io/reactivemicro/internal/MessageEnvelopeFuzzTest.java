@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.reactivemicro.broker.Message;
+import io.reactivemicro.broker.spi.MessageEnvelope;
 import io.reactivemicro.errors.MicroException;
 
 /**

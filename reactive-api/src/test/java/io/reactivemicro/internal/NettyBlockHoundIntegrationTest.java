@@ -8,6 +8,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.RejectedExecutionHandlers;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.concurrent.ThreadPerTaskExecutor;
+import io.reactivemicro.internal.blockhound.LettuceBlockHoundIntegration;
+import io.reactivemicro.internal.blockhound.NettyBlockHoundIntegration;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.BlockingQueue;

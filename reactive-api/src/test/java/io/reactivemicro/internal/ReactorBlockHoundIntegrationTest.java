@@ -2,6 +2,7 @@ package io.reactivemicro.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reactivemicro.internal.blockhound.ReactorBlockHoundIntegration;
 import java.time.Duration;
 import java.util.List;
 import java.util.ServiceLoader;

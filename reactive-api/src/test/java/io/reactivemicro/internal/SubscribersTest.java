@@ -8,6 +8,7 @@ import io.reactivemicro.broker.Broker;
 import io.reactivemicro.broker.Message;
 import io.reactivemicro.broker.Subscribe;
 import io.reactivemicro.codec.Codecs;
+import io.reactivemicro.internal.subscribe.Subscribers;
 import io.reactivemicro.metadata.Metadata;
 import java.time.Duration;
 import java.util.List;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.reactivemicro.registry.EndpointInfo;
 import io.reactivemicro.registry.Value;
-import io.reactivemicro.server.Router;
+import io.reactivemicro.server.spi.Router;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -3,8 +3,9 @@ package io.reactivemicro.plugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.reactivemicro.internal.provider.Plugins;
 import io.reactivemicro.registry.Registry;
-import io.reactivemicro.registry.RegistryProvider;
+import io.reactivemicro.registry.spi.RegistryProvider;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -50,8 +51,8 @@ class SettingsTest {
 
   @Test
   void memoryIsTheDefaultRegistryAndFoundByName() {
-    assertThat(Registry.fromSettings(Settings.empty())).isSameAs(Registry.defaultRegistry());
-    assertThat(Registry.fromSettings(Settings.empty().with("registry", "MEMORY"))).isSameAs(Registry.defaultRegistry());
+    assertThat(Registry.fromSettings(Settings.empty())).isSameAs(Registry.shared());
+    assertThat(Registry.fromSettings(Settings.empty().with("registry", "MEMORY"))).isSameAs(Registry.shared());
     assertThat(Plugins.available(RegistryProvider.class)).contains("memory");
   }
 

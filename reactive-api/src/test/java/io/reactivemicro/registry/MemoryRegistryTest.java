@@ -20,7 +20,7 @@ class MemoryRegistryTest extends RegistryContract {
 
   @BeforeEach
   void freshRegistry() {
-    registry = new MemoryRegistry(Schedulers.parallel(), SWEEP);
+    registry = MemoryRegistry.create(Schedulers.parallel(), SWEEP);
   }
 
   @Override
@@ -36,7 +36,7 @@ class MemoryRegistryTest extends RegistryContract {
   @Test
   void expiredNodeIsReportedByTheSweepInVirtualTime() {
     VirtualTimeScheduler clock = VirtualTimeScheduler.create();
-    MemoryRegistry virtual = new MemoryRegistry(clock, Duration.ofSeconds(1));
+    MemoryRegistry virtual = MemoryRegistry.create(clock, Duration.ofSeconds(1));
     String name = serviceName("virtual");
     Node node = Node.of(name + "-1", "10.0.0.1:8080");
 
@@ -57,7 +57,7 @@ class MemoryRegistryTest extends RegistryContract {
   @Test
   void expiredNodeIsNotReturnedEvenBeforeTheSweep() {
     VirtualTimeScheduler clock = VirtualTimeScheduler.create();
-    MemoryRegistry virtual = new MemoryRegistry(clock, Duration.ofHours(1));
+    MemoryRegistry virtual = MemoryRegistry.create(clock, Duration.ofHours(1));
     String name = serviceName("unswept");
     virtual.register(service(name, "1.0.0", Node.of(name + "-1", "10.0.0.1:8080")), Duration.ofSeconds(30))
         .block(TIMEOUT);
@@ -73,7 +73,7 @@ class MemoryRegistryTest extends RegistryContract {
   @Test
   void renewingBeforeTheTtlKeepsTheNodeInVirtualTime() {
     VirtualTimeScheduler clock = VirtualTimeScheduler.create();
-    MemoryRegistry virtual = new MemoryRegistry(clock, Duration.ofSeconds(1));
+    MemoryRegistry virtual = MemoryRegistry.create(clock, Duration.ofSeconds(1));
     String name = serviceName("renewed-virtual");
     ServiceInfo info = service(name, "1.0.0", Node.of(name + "-1", "10.0.0.1:8080"));
     List<RegistryEvent> events = new CopyOnWriteArrayList<>();
@@ -98,7 +98,7 @@ class MemoryRegistryTest extends RegistryContract {
   @Test
   void deregisteringAnExpiredNodeTheSweepHasNotSeenStillReportsItsDeletion() {
     VirtualTimeScheduler clock = VirtualTimeScheduler.create();
-    MemoryRegistry virtual = new MemoryRegistry(clock, Duration.ofHours(1));
+    MemoryRegistry virtual = MemoryRegistry.create(clock, Duration.ofHours(1));
     String name = serviceName("expired-then-deregistered");
     ServiceInfo info = service(name, "1.0.0", Node.of(name + "-1", "10.0.0.1:8080"));
     List<RegistryEvent> events = new CopyOnWriteArrayList<>();
@@ -119,7 +119,7 @@ class MemoryRegistryTest extends RegistryContract {
   @Test
   void registrationWithoutTtlNeverExpires() {
     VirtualTimeScheduler clock = VirtualTimeScheduler.create();
-    MemoryRegistry virtual = new MemoryRegistry(clock, Duration.ofSeconds(1));
+    MemoryRegistry virtual = MemoryRegistry.create(clock, Duration.ofSeconds(1));
     String name = serviceName("forever");
     virtual.register(service(name, "1.0.0", Node.of(name + "-1", "10.0.0.1:8080")), Duration.ZERO)
         .block(TIMEOUT);

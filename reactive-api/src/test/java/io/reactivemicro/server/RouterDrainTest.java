@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.metadata.Metadata;
+import io.reactivemicro.server.spi.Router;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;

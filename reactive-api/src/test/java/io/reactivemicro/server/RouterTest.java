@@ -3,6 +3,8 @@ package io.reactivemicro.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.reactivemicro.server.spi.Router;
+import io.reactivemicro.server.spi.ServerEndpoint;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;

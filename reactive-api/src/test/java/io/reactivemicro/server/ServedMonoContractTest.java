@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.internal.operator.OneStepOperatorContract;
 import io.reactivemicro.metadata.Metadata;
+import io.reactivemicro.server.spi.Router;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 

@@ -8,6 +8,8 @@ import io.reactivemicro.codec.Codecs;
 import io.reactivemicro.codec.JsonCodec;
 import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.metadata.Metadata;
+import io.reactivemicro.server.spi.EndpointCodec;
+import io.reactivemicro.server.spi.Router;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package io.reactivemicro.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.metadata.Metadata;
+import io.reactivemicro.server.spi.Router;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

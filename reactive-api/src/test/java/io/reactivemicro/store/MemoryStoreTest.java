@@ -3,8 +3,9 @@ package io.reactivemicro.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.reactivemicro.plugin.Plugins;
+import io.reactivemicro.internal.provider.Plugins;
 import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.store.spi.StoreProvider;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class MemoryStoreTest extends StoreContract {
 
   @Override
   protected Store createStore(Scheduler clock) {
-    return new MemoryStore(clock, Store.DEFAULT_DATABASE, Store.DEFAULT_TABLE);
+    return MemoryStore.create(clock, Store.DEFAULT_DATABASE, Store.DEFAULT_TABLE);
   }
 
   @Test

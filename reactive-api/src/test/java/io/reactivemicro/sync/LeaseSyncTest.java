@@ -3,6 +3,8 @@ package io.reactivemicro.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.errors.MicroException;
+import io.reactivemicro.sync.spi.LeaseBackend;
+import io.reactivemicro.sync.spi.LeaseSync;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

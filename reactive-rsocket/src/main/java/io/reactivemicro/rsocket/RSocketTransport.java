@@ -2,9 +2,9 @@ package io.reactivemicro.rsocket;
 
 import io.reactivemicro.rsocket.internal.MicroServerTransport;
 import io.reactivemicro.rsocket.internal.RSocketClientTransport;
-import io.reactivemicro.transport.ClientTransport;
-import io.reactivemicro.transport.ServerTransport;
-import io.reactivemicro.transport.Transport;
+import io.reactivemicro.transport.spi.ClientTransport;
+import io.reactivemicro.transport.spi.ServerTransport;
+import io.reactivemicro.transport.spi.Transport;
 import io.reactivemicro.transport.TransportOptions;
 
 /**

@@ -84,7 +84,7 @@ class ClusterFailoverTest {
     }
   }
 
-  final MemoryRegistry registry = new MemoryRegistry(Schedulers.parallel(), Duration.ofMillis(100));
+  final MemoryRegistry registry = MemoryRegistry.create(Schedulers.parallel(), Duration.ofMillis(100));
   final Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
   final List<Instance> instances = new ArrayList<>();
   Client client;

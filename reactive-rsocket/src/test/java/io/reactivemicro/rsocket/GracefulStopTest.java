@@ -80,7 +80,7 @@ class GracefulStopTest {
     StepVerifier.create(patient.started("a").asMono()).expectComplete().verify(TIMEOUT);
 
     CompletableFuture<Void> stopped = service.stop().toFuture();
-    RpcTestSupport.awaitTrue("the router drains", TIMEOUT, () -> service.server().router().draining());
+    RpcTestSupport.awaitTrue("the router drains", TIMEOUT, () -> service.server().draining());
     assertThat(registry.getService("draining").collectList().block(TIMEOUT)).as("registered while draining").isEmpty();
 
     // The connection is still open while draining: a new call on it is refused, not queued.

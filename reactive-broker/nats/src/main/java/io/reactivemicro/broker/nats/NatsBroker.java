@@ -10,6 +10,7 @@ import io.nats.client.impl.Headers;
 import io.reactivemicro.broker.Broker;
 import io.reactivemicro.broker.Message;
 import io.reactivemicro.broker.SubscribeOptions;
+import io.reactivemicro.broker.spi.Topics;
 import io.reactivemicro.errors.MicroException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -111,7 +112,7 @@ public final class NatsBroker implements Broker {
   @Override
   public Mono<Void> publish(String topic, Message message) {
     return Mono.defer(() -> {
-      Broker.checkTopic(ID, topic);
+      Topics.check(ID, topic);
       Headers headers = null;
       if (!message.headers().isEmpty()) {
         headers = new Headers();
@@ -133,7 +134,7 @@ public final class NatsBroker implements Broker {
   @Override
   public Flux<Message> subscribe(String topic, SubscribeOptions options) {
     return Flux.defer(() -> {
-      Broker.checkTopic(ID, topic);
+      Topics.check(ID, topic);
       Flux<Message> source = connection.publishOn(Schedulers.boundedElastic()).flatMapMany(c ->
           Flux.<Message>create(sink -> {
             MessageHandler handler = m -> sink.next(toMessage(m));

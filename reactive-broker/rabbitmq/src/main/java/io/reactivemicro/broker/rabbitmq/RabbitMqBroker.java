@@ -12,6 +12,7 @@ import io.reactivemicro.broker.Broker;
 import io.reactivemicro.broker.Delivery;
 import io.reactivemicro.broker.Message;
 import io.reactivemicro.broker.SubscribeOptions;
+import io.reactivemicro.broker.spi.Topics;
 import io.reactivemicro.errors.MicroException;
 import java.io.IOException;
 import java.time.Duration;
@@ -139,7 +140,7 @@ public final class RabbitMqBroker implements Broker {
   @Override
   public Mono<Void> publish(String topic, Message message) {
     return Mono.defer(() -> {
-      Broker.checkTopic(ID, topic);
+      Topics.check(ID, topic);
       AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
           .headers(new LinkedHashMap<>(message.headers()))
           .deliveryMode(2)
@@ -179,7 +180,7 @@ public final class RabbitMqBroker implements Broker {
   @Override
   public Flux<Delivery> deliveries(String topic, SubscribeOptions options) {
     return Flux.defer(() -> {
-      Broker.checkTopic(ID, topic);
+      Topics.check(ID, topic);
       return connection.flatMapMany(c -> Flux.<Delivery>create(sink -> {
         Channel channel = null;
         try {

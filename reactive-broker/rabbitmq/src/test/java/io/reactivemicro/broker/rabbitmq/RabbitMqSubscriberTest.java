@@ -10,7 +10,7 @@ import io.reactivemicro.broker.Broker;
 import io.reactivemicro.broker.Message;
 import io.reactivemicro.broker.Subscribe;
 import io.reactivemicro.codec.Codecs;
-import io.reactivemicro.internal.Subscribers;
+import io.reactivemicro.internal.subscribe.Subscribers;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;

@@ -10,8 +10,9 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.reactivemicro.broker.Broker;
 import io.reactivemicro.broker.Message;
 import io.reactivemicro.broker.SubscribeOptions;
+import io.reactivemicro.broker.spi.Topics;
 import io.reactivemicro.errors.MicroException;
-import io.reactivemicro.internal.MessageEnvelope;
+import io.reactivemicro.broker.spi.MessageEnvelope;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -148,7 +149,7 @@ public final class RedisBroker implements Broker {
   @Override
   public Mono<Void> publish(String topic, Message message) {
     return Mono.defer(() -> {
-      Broker.checkTopic(ID, topic);
+      Topics.check(ID, topic);
       byte[] envelope = MessageEnvelope.encode(message);
       return commands.flatMap(c -> c.reactive().<Long>eval(PUBLISH, ScriptOutputType.INTEGER,
               new byte[][] {bytes(queuesKey(topic))}, bytes(topic), envelope, bytes(queuePrefix(topic))).then())
@@ -159,7 +160,7 @@ public final class RedisBroker implements Broker {
   @Override
   public Flux<Message> subscribe(String topic, SubscribeOptions options) {
     return Flux.defer(() -> {
-      Broker.checkTopic(ID, topic);
+      Topics.check(ID, topic);
       String queue = options.queue();
       return queue == null ? channel(topic, options) : queue(topic, queue, options);
     });

@@ -1,7 +1,7 @@
 package io.reactivemicro.broker.redis;
 
 import io.reactivemicro.broker.Broker;
-import io.reactivemicro.broker.BrokerProvider;
+import io.reactivemicro.broker.spi.BrokerProvider;
 import io.reactivemicro.plugin.Settings;
 
 /**

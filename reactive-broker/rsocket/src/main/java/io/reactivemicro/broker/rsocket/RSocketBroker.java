@@ -3,18 +3,19 @@ package io.reactivemicro.broker.rsocket;
 import io.reactivemicro.broker.Broker;
 import io.reactivemicro.broker.Message;
 import io.reactivemicro.broker.SubscribeOptions;
+import io.reactivemicro.broker.spi.Topics;
 import io.reactivemicro.errors.MicroException;
-import io.reactivemicro.internal.MessageEnvelope;
+import io.reactivemicro.broker.spi.MessageEnvelope;
 import io.reactivemicro.metadata.Metadata;
 import io.reactivemicro.registry.Node;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.registry.ServiceInfo;
 import io.reactivemicro.server.Handler;
 import io.reactivemicro.server.Server;
-import io.reactivemicro.transport.ClientTransport;
+import io.reactivemicro.transport.spi.ClientTransport;
 import io.reactivemicro.transport.ConnectionFailedException;
-import io.reactivemicro.transport.OutboundRequest;
-import io.reactivemicro.transport.Transport;
+import io.reactivemicro.transport.spi.OutboundRequest;
+import io.reactivemicro.transport.spi.Transport;
 import io.reactivemicro.transport.TransportOptions;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -111,7 +112,7 @@ public final class RSocketBroker implements Broker {
   @Override
   public Mono<Void> publish(String topic, Message message) {
     return Mono.defer(() -> {
-      Broker.checkTopic(ID, topic);
+      Topics.check(ID, topic);
       byte[] envelope = MessageEnvelope.encode(message);
       return registry.getService(SERVICE)
           .flatMapIterable(ServiceInfo::nodes)
@@ -167,7 +168,7 @@ public final class RSocketBroker implements Broker {
   @Override
   public Flux<Message> subscribe(String topic, SubscribeOptions options) {
     return Flux.defer(() -> {
-      Broker.checkTopic(ID, topic);
+      Topics.check(ID, topic);
       // Not UUID.randomUUID(): it may block on the system's entropy, and this may run on an event loop.
       ThreadLocalRandom random = ThreadLocalRandom.current();
       String id = SERVICE + "-" + new UUID(random.nextLong(), random.nextLong());

@@ -2,7 +2,7 @@ package io.reactivemicro.registry.etcd;
 
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.registry.Registry;
-import io.reactivemicro.registry.RegistryProvider;
+import io.reactivemicro.registry.spi.RegistryProvider;
 
 /**
  * Provides {@code etcd} ({@code MICRO_REGISTRY=etcd} or {@code --registry=etcd}): an {@link EtcdRegistry}

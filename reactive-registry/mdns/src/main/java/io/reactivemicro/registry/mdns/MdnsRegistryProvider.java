@@ -2,7 +2,7 @@ package io.reactivemicro.registry.mdns;
 
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.registry.Registry;
-import io.reactivemicro.registry.RegistryProvider;
+import io.reactivemicro.registry.spi.RegistryProvider;
 
 /**
  * Provides {@code mdns} ({@code MICRO_REGISTRY=mdns}, {@code --registry=mdns}): a new {@link MdnsRegistry}

@@ -2,7 +2,7 @@ package io.reactivemicro.registry.nats;
 
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.registry.Registry;
-import io.reactivemicro.registry.RegistryProvider;
+import io.reactivemicro.registry.spi.RegistryProvider;
 
 /**
  * Provides {@code nats} ({@code MICRO_REGISTRY=nats} or {@code --registry=nats}): a {@link NatsRegistry} on

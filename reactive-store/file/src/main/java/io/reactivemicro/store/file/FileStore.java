@@ -7,7 +7,7 @@ import io.reactivemicro.store.Namespace;
 import io.reactivemicro.store.ReadOptions;
 import io.reactivemicro.store.Record;
 import io.reactivemicro.store.Store;
-import io.reactivemicro.store.StoreSupport;
+import io.reactivemicro.store.spi.StoreSupport;
 import io.reactivemicro.store.WriteOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -149,7 +149,7 @@ public final class FileStore implements Store {
       return withStore(store -> {
         MVMap<String, byte[]> map = map(store, namespace);
         long now = now();
-        Instant expiry = options.expiryOf(record, now);
+        Instant expiry = StoreSupport.expiry(options, record, now);
         // Reading the current version and putting the next one must not interleave with another write
         // of the map; the lock is held on a boundedElastic thread only.
         synchronized (map) {

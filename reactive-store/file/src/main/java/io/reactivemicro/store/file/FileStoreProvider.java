@@ -2,7 +2,7 @@ package io.reactivemicro.store.file;
 
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.store.Store;
-import io.reactivemicro.store.StoreProvider;
+import io.reactivemicro.store.spi.StoreProvider;
 import java.nio.file.Path;
 
 /**

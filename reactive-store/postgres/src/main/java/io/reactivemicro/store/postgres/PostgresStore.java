@@ -16,7 +16,7 @@ import io.reactivemicro.store.Namespace;
 import io.reactivemicro.store.ReadOptions;
 import io.reactivemicro.store.Record;
 import io.reactivemicro.store.Store;
-import io.reactivemicro.store.StoreSupport;
+import io.reactivemicro.store.spi.StoreSupport;
 import io.reactivemicro.store.WriteOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -170,7 +170,7 @@ public final class PostgresStore implements Store {
         paging(options.limit(), options.offset(), sql, args);
       }
       Flux<Record> rows = query(sql.toString(), args, this::toRecord)
-          .filter(record -> StoreSupport.matches(record.key(), key, options) && !record.expiredAt(now));
+          .filter(record -> StoreSupport.matches(record.key(), key, options) && !StoreSupport.expired(record, now));
       if (exact) {
         rows = rows.switchIfEmpty(Mono.error(() -> StoreSupport.notFound(namespace, key)));
       }
@@ -187,7 +187,7 @@ public final class PostgresStore implements Store {
       Namespace namespace = Namespace.resolve(options.database(), options.table(), this);
       String key = StoreSupport.checkKey(record.key());
       long now = now();
-      Instant expiry = options.expiryOf(record, now);
+      Instant expiry = StoreSupport.expiry(options, record, now);
       List<Object> args = new ArrayList<>(List.of(namespace.database(), namespace.table(), utf8(key),
           record.value(), StoreSupport.encodeMetadata(record.metadata())));
       args.add(expiry == null ? Long.class : (Object) expiry.toEpochMilli());

@@ -2,7 +2,7 @@ package io.reactivemicro.store.postgres;
 
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.store.Store;
-import io.reactivemicro.store.StoreProvider;
+import io.reactivemicro.store.spi.StoreProvider;
 import java.util.List;
 
 /**

@@ -16,7 +16,7 @@ import io.reactivemicro.store.Namespace;
 import io.reactivemicro.store.ReadOptions;
 import io.reactivemicro.store.Record;
 import io.reactivemicro.store.Store;
-import io.reactivemicro.store.StoreSupport;
+import io.reactivemicro.store.spi.StoreSupport;
 import io.reactivemicro.store.WriteOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -168,7 +168,7 @@ public final class RedisStore implements Store {
       Namespace namespace = Namespace.resolve(options.database(), options.table(), this);
       String key = StoreSupport.checkKey(record.key());
       long now = now();
-      Instant expiry = options.expiryOf(record, now);
+      Instant expiry = StoreSupport.expiry(options, record, now);
       byte[][] args = {
           record.value(),
           bytes(StoreSupport.encodeMetadata(record.metadata())),

@@ -3,7 +3,7 @@ package io.reactivemicro.store.redis;
 import io.lettuce.core.RedisURI;
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.store.Store;
-import io.reactivemicro.store.StoreProvider;
+import io.reactivemicro.store.spi.StoreProvider;
 import java.util.List;
 
 /**

@@ -21,7 +21,7 @@ import reactor.core.scheduler.Schedulers;
  * Many non-blocking threads writing to one Lettuce connection at once, as the Redis plugins do (a
  * command goes out from whichever Reactor or Lettuce thread asks for it), with BlockHound installed as in
  * every test JVM: the writers contend for the lock of the connection's endpoint, and the connection
- * stays usable. Without {@code io.reactivemicro.internal.LettuceBlockHoundIntegration} BlockHound throws
+ * stays usable. Without {@code io.reactivemicro.internal.blockhound.LettuceBlockHoundIntegration} BlockHound throws
  * out of that lock, Lettuce's writer count goes negative, and the next write spins forever.
  */
 class RedisConcurrentWritersTest {

@@ -23,9 +23,11 @@ import io.reactivemicro.stream.ConsumeOptions;
 import io.reactivemicro.stream.Event;
 import io.reactivemicro.stream.StartPosition;
 import io.reactivemicro.stream.Stream;
-import io.reactivemicro.stream.internal.AutoAck;
-import io.reactivemicro.stream.internal.Ids;
-import io.reactivemicro.stream.internal.Topics;
+import io.reactivemicro.stream.spi.Acknowledger;
+import io.reactivemicro.stream.spi.AutoAck;
+import io.reactivemicro.stream.spi.Events;
+import io.reactivemicro.stream.spi.Ids;
+import io.reactivemicro.stream.spi.Topics;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -245,7 +247,7 @@ public final class JetStreamStream implements Stream {
    * @return the event
    */
   static Event event(String streamName, String topic, Message message, NatsJetStreamMetaData meta,
-      Event.Acknowledger acknowledger) {
+      Acknowledger acknowledger) {
     Map<String, String> metadata = new LinkedHashMap<>();
     String id = null;
     Headers headers = message.getHeaders();
@@ -259,7 +261,7 @@ public final class JetStreamStream implements Stream {
       }
     }
     byte[] data = message.getData() == null ? new byte[0] : message.getData();
-    return new Event(id != null ? id : streamName + "-" + meta.streamSequence(), topic,
+    return Events.create(id != null ? id : streamName + "-" + meta.streamSequence(), topic,
         meta.timestamp().toInstant(), meta.streamSequence(), metadata, data, (int) meta.deliveredCount(),
         acknowledger);
   }
@@ -420,7 +422,7 @@ public final class JetStreamStream implements Stream {
     }
 
     private Event toEvent(Message message, NatsJetStreamMetaData meta) {
-      return event(streamName, topic, message, meta, new Acknowledger(message));
+      return event(streamName, topic, message, meta, new EventAcks(message));
     }
 
     private void deadLetter(Message message, NatsJetStreamMetaData meta) {
@@ -499,10 +501,10 @@ public final class JetStreamStream implements Stream {
       }
     }
 
-    private final class Acknowledger implements Event.Acknowledger {
+    private final class EventAcks implements Acknowledger {
       private final Message message;
 
-      Acknowledger(Message message) {
+      EventAcks(Message message) {
         this.message = message;
       }
 

@@ -2,7 +2,7 @@ package io.reactivemicro.stream.jetstream;
 
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.stream.Stream;
-import io.reactivemicro.stream.StreamProvider;
+import io.reactivemicro.stream.spi.StreamProvider;
 import java.util.List;
 
 /**

@@ -8,6 +8,7 @@ import io.nats.client.impl.NatsJetStreamMetaData;
 import io.nats.client.impl.NatsMessage;
 import io.nats.client.support.IncomingHeadersProcessor;
 import io.reactivemicro.stream.Event;
+import io.reactivemicro.stream.spi.Acknowledger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -21,7 +22,7 @@ import reactor.core.publisher.Mono;
  */
 class JetStreamMessageDecodingFuzzTest {
 
-  private static final Event.Acknowledger NO_ACK = new Event.Acknowledger() {
+  private static final Acknowledger NO_ACK = new Acknowledger() {
     @Override
     public Mono<Void> ack() {
       return Mono.empty();

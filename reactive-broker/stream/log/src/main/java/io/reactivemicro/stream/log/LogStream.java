@@ -3,7 +3,7 @@ package io.reactivemicro.stream.log;
 import io.reactivemicro.stream.ConsumeOptions;
 import io.reactivemicro.stream.Event;
 import io.reactivemicro.stream.Stream;
-import io.reactivemicro.stream.internal.GroupEngine;
+import io.reactivemicro.stream.spi.GroupEngine;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;

@@ -1,11 +1,11 @@
 package io.reactivemicro.stream.log;
 
 import io.reactivemicro.errors.MicroException;
-import io.reactivemicro.stream.internal.EventStore;
-import io.reactivemicro.stream.internal.GroupState;
-import io.reactivemicro.stream.internal.Ids;
-import io.reactivemicro.stream.internal.StoredEvent;
-import io.reactivemicro.stream.internal.Topics;
+import io.reactivemicro.stream.spi.EventStore;
+import io.reactivemicro.stream.spi.GroupState;
+import io.reactivemicro.stream.spi.Ids;
+import io.reactivemicro.stream.spi.StoredEvent;
+import io.reactivemicro.stream.spi.Topics;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.reactivemicro.errors.MicroException;
-import io.reactivemicro.stream.internal.StoredEvent;
+import io.reactivemicro.stream.spi.StoredEvent;
 
 /**
  * Fuzzes {@link MvStoreEventStore#decode(long, byte[])} with what a damaged log file, or one written by

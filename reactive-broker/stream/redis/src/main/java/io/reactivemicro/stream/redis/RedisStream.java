@@ -21,9 +21,11 @@ import io.reactivemicro.stream.ConsumeOptions;
 import io.reactivemicro.stream.Event;
 import io.reactivemicro.stream.StartPosition;
 import io.reactivemicro.stream.Stream;
-import io.reactivemicro.stream.internal.AutoAck;
-import io.reactivemicro.stream.internal.Ids;
-import io.reactivemicro.stream.internal.Topics;
+import io.reactivemicro.stream.spi.Acknowledger;
+import io.reactivemicro.stream.spi.AutoAck;
+import io.reactivemicro.stream.spi.Events;
+import io.reactivemicro.stream.spi.Ids;
+import io.reactivemicro.stream.spi.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -275,7 +277,7 @@ public final class RedisStream implements Stream {
    * @throws MicroException a 400 when the id is not one {@link #sequence(String)} maps
    */
   static Event event(String topic, String id, Map<String, byte[]> fields, int deliveryCount,
-      Event.Acknowledger acknowledger) {
+      Acknowledger acknowledger) {
     long sequence = sequence(id);
     Map<String, String> metadata = new HashMap<>();
     byte[] payload = new byte[0];
@@ -286,7 +288,7 @@ public final class RedisStream implements Stream {
         metadata.put(field.getKey().substring(META.length()), new String(field.getValue(), StandardCharsets.UTF_8));
       }
     }
-    return new Event(id, topic, Instant.ofEpochMilli(millis(id)), sequence, metadata, payload, deliveryCount,
+    return Events.create(id, topic, Instant.ofEpochMilli(millis(id)), sequence, metadata, payload, deliveryCount,
         acknowledger);
   }
 
@@ -498,7 +500,7 @@ public final class RedisStream implements Stream {
 
     private Event toEvent(Delivery delivery) {
       StreamMessage<String, byte[]> message = delivery.message();
-      return event(topic, message.getId(), message.getBody(), (int) delivery.count(), new Acknowledger(message.getId()));
+      return event(topic, message.getId(), message.getBody(), (int) delivery.count(), new EventAcks(message.getId()));
     }
 
     private void deadLetter(Event event) {
@@ -566,10 +568,10 @@ public final class RedisStream implements Stream {
       tracked(cleanUp).subscribe(null, e -> LOG.debug("leaving group {} on {} failed: {}", group, key, e.toString()));
     }
 
-    private final class Acknowledger implements Event.Acknowledger {
+    private final class EventAcks implements Acknowledger {
       private final String id;
 
-      Acknowledger(String id) {
+      EventAcks(String id) {
         this.id = id;
       }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.stream.Event;
+import io.reactivemicro.stream.spi.Acknowledger;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,7 +19,7 @@ import reactor.core.publisher.Mono;
  */
 class RedisEntryDecodingFuzzTest {
 
-  private static final Event.Acknowledger NO_ACK = new Event.Acknowledger() {
+  private static final Acknowledger NO_ACK = new Acknowledger() {
     @Override
     public Mono<Void> ack() {
       return Mono.empty();

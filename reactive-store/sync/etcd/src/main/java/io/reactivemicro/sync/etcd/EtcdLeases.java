@@ -12,7 +12,7 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.reactivemicro.errors.MicroException;
-import io.reactivemicro.sync.LeaseBackend;
+import io.reactivemicro.sync.spi.LeaseBackend;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

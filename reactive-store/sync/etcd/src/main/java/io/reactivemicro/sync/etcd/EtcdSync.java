@@ -1,7 +1,7 @@
 package io.reactivemicro.sync.etcd;
 
 import io.reactivemicro.sync.Leadership;
-import io.reactivemicro.sync.LeaseSync;
+import io.reactivemicro.sync.spi.LeaseSync;
 import io.reactivemicro.sync.Lock;
 import io.reactivemicro.sync.Sync;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.reactivemicro.sync.etcd;
 
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.sync.Sync;
-import io.reactivemicro.sync.SyncProvider;
+import io.reactivemicro.sync.spi.SyncProvider;
 
 /**
  * Provides {@code etcd}: {@code MICRO_SYNC=etcd}, on the addresses of {@code MICRO_SYNC_ADDRESS}

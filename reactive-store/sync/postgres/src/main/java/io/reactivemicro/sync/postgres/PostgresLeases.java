@@ -6,7 +6,7 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.Statement;
-import io.reactivemicro.sync.LeaseBackend;
+import io.reactivemicro.sync.spi.LeaseBackend;
 import java.time.Duration;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;

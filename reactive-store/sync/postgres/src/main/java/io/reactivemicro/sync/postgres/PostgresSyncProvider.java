@@ -2,7 +2,7 @@ package io.reactivemicro.sync.postgres;
 
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.sync.Sync;
-import io.reactivemicro.sync.SyncProvider;
+import io.reactivemicro.sync.spi.SyncProvider;
 
 /**
  * Provides {@code postgres}: {@code MICRO_SYNC=postgres}, with {@code MICRO_SYNC_ADDRESS} (default

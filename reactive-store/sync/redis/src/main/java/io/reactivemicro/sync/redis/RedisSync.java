@@ -2,7 +2,7 @@ package io.reactivemicro.sync.redis;
 
 import io.lettuce.core.RedisURI;
 import io.reactivemicro.sync.Leadership;
-import io.reactivemicro.sync.LeaseSync;
+import io.reactivemicro.sync.spi.LeaseSync;
 import io.reactivemicro.sync.Lock;
 import io.reactivemicro.sync.Sync;
 import java.time.Duration;

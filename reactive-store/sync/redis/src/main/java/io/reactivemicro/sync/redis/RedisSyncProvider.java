@@ -2,7 +2,7 @@ package io.reactivemicro.sync.redis;
 
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.sync.Sync;
-import io.reactivemicro.sync.SyncProvider;
+import io.reactivemicro.sync.spi.SyncProvider;
 
 /**
  * Provides {@code redis}: {@code MICRO_SYNC=redis}, with {@code MICRO_SYNC_ADDRESS} (default

@@ -188,9 +188,11 @@ final class DefaultService implements Service {
           .then(closeOwned(ownsStream, "stream", stream::close))
           .then(closeOwned(ownsStore, "store", store::close))
           .then(closeOwned(ownsSync, "sync", sync::close))
-          // Before completion is signalled, not after: run() lets the JVM exit as soon as stop() completes.
+          // The client is closed whatever failed before, and before completion is signalled: run() lets
+          // the JVM exit as soon as stop() completes.
+          .onErrorResume(e -> closeOwned(true, "client", client::close).then(Mono.error(e)))
+          .then(closeOwned(true, "client", client::close))
           .doOnTerminate(() -> {
-            client.dispose();
             node = null;
             LOG.info("service {} stopped", name);
           });

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -36,12 +35,20 @@ import reactor.core.publisher.Mono;
  * greeter.greeting(new Request("bob")).subscribe(r -> System.out.println(r.message()));
  * }</pre>
  */
-public interface Client extends Disposable {
+public interface Client {
 
   /** Returns a builder; every setting has a default. */
   static Builder builder() {
     return new Builder();
   }
+
+  /**
+   * Closes the client: its call timers, and the selector and transport it made for itself (not those it
+   * was given). Calls in flight end with an error; calls made after it fail.
+   *
+   * @return a {@code Mono} that completes once the connections the client owned are closed
+   */
+  Mono<Void> close();
 
   /**
    * Calls a request-response endpoint.
@@ -183,8 +190,8 @@ public interface Client extends Disposable {
     }
 
     /**
-     * Sets the selector, which the caller disposes; by default {@link Selector#random(Registry)} over the
-     * registry, which the client then owns and disposes with itself.
+     * Sets the selector, which the caller closes; by default {@link Selector#random(Registry)} over the
+     * registry, which the client then owns and closes with itself.
      */
     public Builder selector(Selector selector) {
       this.selector = Objects.requireNonNull(selector, "selector");
@@ -193,7 +200,7 @@ public interface Client extends Disposable {
 
     /**
      * Sets the transport; by default one from the classpath's {@link io.reactivemicro.transport.spi.Transport},
-     * which the client then owns and disposes with itself.
+     * which the client then owns and closes with itself.
      */
     public Builder transport(ClientTransport transport) {
       this.transport = Objects.requireNonNull(transport, "transport");

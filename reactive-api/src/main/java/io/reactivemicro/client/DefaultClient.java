@@ -157,19 +157,12 @@ final class DefaultClient implements Client {
   }
 
   @Override
-  public void dispose() {
-    timers.close();
-    if (ownsSelector) {
-      selector.dispose();
-    }
-    if (ownsTransport) {
-      transport.dispose();
-    }
-  }
-
-  @Override
-  public boolean isDisposed() {
-    return transport.isDisposed();
+  public Mono<Void> close() {
+    return Mono.defer(() -> {
+      timers.close();
+      return Mono.when(ownsSelector ? selector.close() : Mono.empty(),
+          ownsTransport ? transport.close() : Mono.empty());
+    });
   }
 
   /**

@@ -40,7 +40,7 @@ final class RegistrySelector implements Selector {
   private final Map<String, ServiceCache> services = new ConcurrentHashMap<>();
   private final Map<String, NodeHealth> health = new ConcurrentHashMap<>();
   private volatile long lastSweep;
-  private volatile boolean disposed;
+  private volatile boolean closed;
 
   RegistrySelector(Builder builder) {
     this.registry = builder.registry;
@@ -60,8 +60,8 @@ final class RegistrySelector implements Selector {
   @Override
   public Mono<Next> select(String service, Filter filter) {
     return Mono.defer(() -> {
-      if (disposed) {
-        return Mono.error(new IllegalStateException("the selector is disposed"));
+      if (closed) {
+        return Mono.error(new IllegalStateException("the selector is closed"));
       }
       ServiceCache cache = cache(service);
       List<Member> loaded = cache.loadedMembers();
@@ -101,16 +101,13 @@ final class RegistrySelector implements Selector {
   }
 
   @Override
-  public void dispose() {
-    disposed = true;
-    services.values().forEach(ServiceCache::dispose);
-    services.clear();
-    health.clear();
-  }
-
-  @Override
-  public boolean isDisposed() {
-    return disposed;
+  public Mono<Void> close() {
+    return Mono.fromRunnable(() -> {
+      closed = true;
+      services.values().forEach(ServiceCache::dispose);
+      services.clear();
+      health.clear();
+    });
   }
 
   /** Returns whether {@code error} says the node is unwell rather than the call wrong. */

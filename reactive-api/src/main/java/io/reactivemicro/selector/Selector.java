@@ -26,7 +26,7 @@ import reactor.core.scheduler.Schedulers;
  * Client client = Client.builder().registry(registry).selector(selector).build();
  * }</pre>
  */
-public interface Selector extends Disposable {
+public interface Selector {
 
   /**
    * Selects the nodes of a service that pass a filter.
@@ -72,9 +72,14 @@ public interface Selector extends Disposable {
    */
   default void mark(String service, Node node, @Nullable Throwable error) {}
 
-  /** Stops watching the registry and drops the cache; the default does nothing. */
-  @Override
-  default void dispose() {}
+  /**
+   * Stops watching the registry and drops the cache; the default does nothing.
+   *
+   * @return a {@code Mono} that completes once closed
+   */
+  default Mono<Void> close() {
+    return Mono.empty();
+  }
 
   /**
    * Returns a selector that looks services up in {@code registry} and orders nodes by {@code strategy},

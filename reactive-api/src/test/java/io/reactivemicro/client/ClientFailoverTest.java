@@ -45,8 +45,8 @@ class ClientFailoverTest {
       .defaults(CallOptions.of().timeout(Duration.ofSeconds(1))).build();
 
   @AfterEach
-  void dispose() {
-    client.dispose();
+  void close() {
+    client.close().block(Duration.ofSeconds(5));
   }
 
   @Test
@@ -304,7 +304,9 @@ class ClientFailoverTest {
     }
 
     @Override
-    public void dispose() {}
+    public Mono<Void> close() {
+      return Mono.empty();
+    }
 
     private static String id(String address) {
       return switch (address) {

@@ -50,7 +50,9 @@ class ClientPublishTest {
     }
 
     @Override
-    public void dispose() {}
+    public Mono<Void> close() {
+      return Mono.empty();
+    }
   }
 
   private Flux<Message> subscribed(Broker broker, String topic) {

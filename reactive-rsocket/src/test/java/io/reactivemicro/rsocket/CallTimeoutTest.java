@@ -45,7 +45,7 @@ class CallTimeoutTest {
 
   @AfterAll
   static void stop() {
-    client.dispose();
+    client.close().block(Duration.ofSeconds(10));
     service.stop().block(Duration.ofSeconds(10));
   }
 

@@ -110,7 +110,7 @@ class ClientLimitsTest {
       assertThat(answer).isEqualTo("pong again");
     } finally {
       hanging.forEach(Disposable::dispose);
-      client.dispose();
+      client.close().block(Duration.ofSeconds(10));
     }
   }
 
@@ -133,8 +133,8 @@ class ClientLimitsTest {
           .expectComplete()
           .verify(TIMEOUT);
     } finally {
-      client.dispose();
-      transport.dispose();
+      client.close().block(Duration.ofSeconds(10));
+      transport.close().block(Duration.ofSeconds(10));
     }
   }
 
@@ -149,8 +149,8 @@ class ClientLimitsTest {
           .expectErrorSatisfies(error -> micro(error, 408))
           .verify(TIMEOUT);
     } finally {
-      client.dispose();
-      transport.dispose();
+      client.close().block(Duration.ofSeconds(10));
+      transport.close().block(Duration.ofSeconds(10));
     }
   }
 
@@ -172,7 +172,7 @@ class ClientLimitsTest {
             .expectComplete()
             .verify(TIMEOUT);
       } finally {
-        client.dispose();
+        client.close().block(Duration.ofSeconds(10));
       }
     }
     // Leaked buffers fail the class: LeakDetectionExtension.
@@ -191,7 +191,7 @@ class ClientLimitsTest {
           .verify(TIMEOUT);
       awaitTrue("the server's stream is cancelled", TIMEOUT, () -> slow.cancelled.get() > before);
     } finally {
-      client.dispose();
+      client.close().block(Duration.ofSeconds(10));
     }
   }
 
@@ -211,7 +211,7 @@ class ClientLimitsTest {
       assertThat(ticks).isNotEmpty();
       awaitTrue("the server's stream is cancelled", TIMEOUT, () -> slow.cancelled.get() > before);
     } finally {
-      client.dispose();
+      client.close().block(Duration.ofSeconds(10));
     }
   }
 
@@ -225,7 +225,7 @@ class ClientLimitsTest {
           .expectErrorSatisfies(error -> micro(error, 408))
           .verify(TIMEOUT);
     } finally {
-      client.dispose();
+      client.close().block(Duration.ofSeconds(10));
     }
   }
 

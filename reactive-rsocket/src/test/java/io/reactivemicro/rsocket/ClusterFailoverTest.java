@@ -104,7 +104,7 @@ class ClusterFailoverTest {
 
   @AfterEach
   void stopEverything() {
-    client.dispose();
+    client.close().block(Duration.ofSeconds(10));
     instances.forEach(instance -> RpcTestSupport.stop(instance.service()));
   }
 

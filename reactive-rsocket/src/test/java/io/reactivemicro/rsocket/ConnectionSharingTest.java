@@ -106,8 +106,8 @@ class ConnectionSharingTest {
 
   @AfterEach
   void disconnect() {
-    client.dispose();
-    transport.dispose();
+    client.close().block(Duration.ofSeconds(10));
+    transport.close().block(Duration.ofSeconds(10));
   }
 
   @Test

@@ -107,7 +107,7 @@ class ErrorPropagationTest {
 
   @AfterAll
   static void stop() {
-    client.dispose();
+    client.close().block(Duration.ofSeconds(10));
     RpcTestSupport.stop(service);
   }
 
@@ -223,7 +223,7 @@ class ErrorPropagationTest {
           })
           .verify(TIMEOUT);
     } finally {
-      plain.dispose();
+      plain.close().block(Duration.ofSeconds(10));
     }
   }
 

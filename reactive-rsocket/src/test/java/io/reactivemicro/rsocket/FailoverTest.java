@@ -92,7 +92,7 @@ class FailoverTest {
 
   @AfterAll
   static void stop() {
-    client.dispose();
+    client.close().block(Duration.ofSeconds(10));
     RpcTestSupport.stop(live);
   }
 
@@ -173,7 +173,7 @@ class FailoverTest {
           .verify(TIMEOUT);
       assertThat(ledger.flakyCalls.get()).isEqualTo(2);
     } finally {
-      ordered.dispose();
+      ordered.close().block(Duration.ofSeconds(10));
     }
   }
 

@@ -66,7 +66,7 @@ class GracefulStopTest {
 
   @AfterAll
   static void disposeClient() {
-    client.dispose();
+    client.close().block(Duration.ofSeconds(10));
   }
 
   @Test

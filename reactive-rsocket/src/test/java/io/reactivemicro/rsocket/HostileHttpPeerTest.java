@@ -72,7 +72,7 @@ class HostileHttpPeerTest {
   @AfterEach
   void stop() {
     if (client != null) {
-      client.dispose();
+      client.close().block(Duration.ofSeconds(10));
     }
     if (service != null) {
       service.stop().block(TIMEOUT);

@@ -132,7 +132,7 @@ class HostileRSocketPeerTest {
   @AfterEach
   void stop() {
     if (client != null) {
-      client.dispose();
+      client.close().block(Duration.ofSeconds(10));
     }
     if (service != null) {
       service.stop().block(TIMEOUT);

@@ -426,7 +426,7 @@ class HttpTransportTest {
       assertThat(viaHttp.body()).isEqualTo("{\"message\":\"Hello http\"}");
       assertThat(viaHttpAgain.body()).isEqualTo("{\"message\":\"Hello http again\"}");
     } finally {
-      client.dispose();
+      client.close().block(Duration.ofSeconds(10));
     }
   }
 

@@ -92,7 +92,7 @@ class InteractionModelsTest {
 
   @AfterAll
   static void stop() {
-    client.dispose();
+    client.close().block(Duration.ofSeconds(10));
     RpcTestSupport.stop(service);
   }
 

@@ -123,7 +123,7 @@ class InterceptorTest {
 
   @AfterAll
   static void stop() {
-    client.dispose();
+    client.close().block(Duration.ofSeconds(10));
     server.stop(Duration.ofSeconds(1)).block(TIMEOUT);
   }
 

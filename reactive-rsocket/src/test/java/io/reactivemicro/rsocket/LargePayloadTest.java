@@ -49,7 +49,7 @@ class LargePayloadTest {
 
   @AfterAll
   static void stop() {
-    client.dispose();
+    client.close().block(Duration.ofSeconds(10));
     RpcTestSupport.stop(roomy);
     RpcTestSupport.stop(strict);
   }
@@ -101,7 +101,7 @@ class LargePayloadTest {
           .expectComplete()
           .verify(TIMEOUT);
     } finally {
-      fresh.dispose();
+      fresh.close().block(Duration.ofSeconds(10));
     }
   }
 

@@ -10,6 +10,7 @@ import io.reactivemicro.client.Client;
 import io.reactivemicro.metadata.Metadata;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.rsocket.RpcTestSupport.Req;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,7 +79,7 @@ class MetadataPropagationTest {
 
   @AfterAll
   static void stop() {
-    client.dispose();
+    client.close().block(Duration.ofSeconds(10));
     RpcTestSupport.stop(front);
     RpcTestSupport.stop(back);
   }

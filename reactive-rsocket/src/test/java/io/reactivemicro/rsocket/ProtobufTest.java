@@ -12,6 +12,7 @@ import io.reactivemicro.client.CallOptions;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.registry.Registry;
+import java.time.Duration;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,7 +55,7 @@ class ProtobufTest {
 
   @AfterAll
   static void stop() {
-    client.dispose();
+    client.close().block(Duration.ofSeconds(10));
     RpcTestSupport.stop(service);
   }
 

@@ -34,7 +34,7 @@ class ReconnectTest {
 
   @AfterEach
   void tearDown() {
-    client.dispose();
+    client.close().block(Duration.ofSeconds(10));
     if (current != null) {
       current.stop().block(Duration.ofSeconds(10));
     }

@@ -141,7 +141,7 @@ class RobustnessTest {
 
   @AfterEach
   void disposeClient() {
-    client.dispose();
+    client.close().block(Duration.ofSeconds(10));
   }
 
   @Test

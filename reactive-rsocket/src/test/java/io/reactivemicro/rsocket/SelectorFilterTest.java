@@ -12,6 +12,7 @@ import io.reactivemicro.registry.Registry;
 import io.reactivemicro.rsocket.RpcTestSupport.Reply;
 import io.reactivemicro.rsocket.RpcTestSupport.Req;
 import io.reactivemicro.selector.Filter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -54,7 +55,7 @@ class SelectorFilterTest {
 
   @AfterAll
   static void stop() {
-    client.dispose();
+    client.close().block(Duration.ofSeconds(10));
     services.forEach(RpcTestSupport::stop);
   }
 

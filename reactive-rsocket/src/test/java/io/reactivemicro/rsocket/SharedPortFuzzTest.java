@@ -190,7 +190,7 @@ class SharedPortFuzzTest {
       }
     } finally {
       if (client != null) {
-        client.dispose();
+        client.close().block(Duration.ofSeconds(10));
       }
       if (service != null) {
         long start = System.nanoTime();

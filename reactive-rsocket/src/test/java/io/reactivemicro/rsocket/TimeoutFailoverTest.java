@@ -76,7 +76,7 @@ class TimeoutFailoverTest {
 
   @AfterEach
   void stop() {
-    client.dispose();
+    client.close().block(Duration.ofSeconds(10));
     services.forEach(RpcTestSupport::stop);
     clock.dispose();
   }

@@ -14,6 +14,7 @@ import io.reactivemicro.rsocket.RpcTestSupport.Req;
 import io.reactivemicro.rsocket.RpcTestSupport.StreamReq;
 import io.reactivemicro.server.Endpoint;
 import io.reactivemicro.server.Handler;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,7 +96,7 @@ class TypedProxyTest {
 
   @AfterAll
   static void stop() {
-    client.dispose();
+    client.close().block(Duration.ofSeconds(10));
     RpcTestSupport.stop(service);
   }
 

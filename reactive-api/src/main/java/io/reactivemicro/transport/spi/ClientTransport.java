@@ -3,7 +3,6 @@ package io.reactivemicro.transport.spi;
 import io.reactivemicro.codec.Codec;
 import io.reactivemicro.transport.ConnectionFailedException;
 import org.reactivestreams.Publisher;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -13,7 +12,14 @@ import reactor.core.publisher.Mono;
  * {@link io.reactivemicro.errors.MicroException}; a node that cannot be reached fails the call with
  * {@link ConnectionFailedException} before anything is sent.
  */
-public interface ClientTransport extends Disposable {
+public interface ClientTransport {
+
+  /**
+   * Closes every connection; calls in flight end with an error and later calls fail.
+   *
+   * @return a {@code Mono} that completes once the connections are closed
+   */
+  Mono<Void> close();
 
   /**
    * Sends a request and receives at most one response.

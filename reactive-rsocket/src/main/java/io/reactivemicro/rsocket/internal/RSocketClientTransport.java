@@ -28,6 +28,8 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -117,26 +119,27 @@ public final class RSocketClientTransport implements ClientTransport {
   }
 
   @Override
-  public void dispose() {
-    if (disposed.compareAndSet(false, true)) {
+  public Mono<Void> close() {
+    return Mono.defer(() -> {
+      if (!disposed.compareAndSet(false, true)) {
+        return Mono.empty();
+      }
       Disposable scan = idleScan.getAndSet(null);
       if (scan != null) {
         scan.dispose();
       }
+      List<Mono<Void>> closed = new ArrayList<>();
       for (Node node : live) {
         RSocket rsocket = node.rsocket;
         if (rsocket != null) {
           rsocket.dispose();
+          closed.add(rsocket.onClose().onErrorComplete());
         }
       }
       live.clear();
       connections.clear();
-    }
-  }
-
-  @Override
-  public boolean isDisposed() {
-    return disposed.get();
+      return Mono.when(closed);
+    });
   }
 
   /**

@@ -211,7 +211,7 @@ public final class RSocketBroker implements Broker {
       List.copyOf(subscriptions.values()).forEach(FluxSink::complete);
       return server.stop(Duration.ofSeconds(1))
           .then(Mono.defer(() -> ownsRegistry ? registry.close() : Mono.<Void>empty()))
-          .doFinally(s -> transport.dispose());
+          .then(transport.close());
     });
   }
 

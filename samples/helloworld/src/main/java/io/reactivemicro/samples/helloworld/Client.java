@@ -47,7 +47,7 @@ public final class Client {
           .doOnNext(response -> System.out.println(response.message()))
           .blockLast();
     } finally {
-      client.dispose();
+      client.close().block(Duration.ofSeconds(5));
       registry.close().block(Duration.ofSeconds(5));
     }
   }

@@ -74,7 +74,7 @@ class MdnsDiscoveryTest {
         assertThat(calls.values()).allMatch(count -> count.get() > 0);
         assertThat(calls.values().stream().mapToInt(AtomicInteger::get).sum()).isEqualTo(CALLS);
       } finally {
-        client.dispose();
+        client.close().block(Duration.ofSeconds(10));
         registry.close().block(TIMEOUT);
       }
 

@@ -21,7 +21,7 @@ import reactor.core.publisher.Mono;
  *
  * <pre>{@code
  * Broker broker = Broker.fromSettings(Settings.fromEnvironment());
- * Disposable subscription = broker.subscribe("orders", SubscribeOptions.of().withQueue("billing"))
+ * Disposable subscription = broker.subscribe("orders", SubscribeOptions.defaults().withQueue("billing"))
  *     .subscribe(message -> System.out.println(new String(message.body(), UTF_8)));
  * broker.publish("orders", Message.of("{\"id\":1}".getBytes(UTF_8))).block();
  * subscription.dispose(); // unsubscribes
@@ -58,7 +58,7 @@ public interface Broker {
 
   /** Subscribes to a topic with the default options: no queue group. */
   default Flux<Message> subscribe(String topic) {
-    return subscribe(topic, SubscribeOptions.of());
+    return subscribe(topic, SubscribeOptions.defaults());
   }
 
   /**

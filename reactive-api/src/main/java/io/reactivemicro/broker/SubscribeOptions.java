@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
  * How to subscribe to a topic. Immutable; change a setting with its {@code with...} method.
  *
  * <pre>{@code
- * broker.subscribe("orders", SubscribeOptions.of().withQueue("billing").withBufferSize(64));
+ * broker.subscribe("orders", SubscribeOptions.defaults().withQueue("billing").withBufferSize(64));
  * }</pre>
  *
  * @param queue the queue group: subscribers sharing a queue name compete, each message going to one of
@@ -37,7 +37,7 @@ public record SubscribeOptions(@Nullable String queue, int bufferSize, Overflow 
   }
 
   /** Returns the defaults: no queue, a buffer of 256 messages dropping the oldest. */
-  public static SubscribeOptions of() {
+  public static SubscribeOptions defaults() {
     return DEFAULTS;
   }
 

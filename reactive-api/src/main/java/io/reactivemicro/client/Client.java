@@ -23,7 +23,7 @@ import reactor.core.publisher.Mono;
  * <p>Nothing happens until the returned publisher is subscribed. The headers in the subscriber's
  * {@code Context} ({@link io.reactivemicro.metadata.Metadata}) are sent with the call. A node that cannot
  * be reached is skipped for another before anything is sent; a call that may have reached a node is sent
- * again, to the next node, only when the endpoint is idempotent (by {@link CallOptions#idempotent}, else
+ * again, to the next node, only when the endpoint is idempotent (by {@link RequestOptions#idempotent}, else
  * by its registration). The selector learns how each call to a node went, and avoids failing nodes for a
  * while. Errors arrive as {@link io.reactivemicro.errors.MicroException}.
  *
@@ -61,11 +61,11 @@ public interface Client {
    * @param <T> the response type
    * @return a {@code Mono} of the response, empty when the endpoint returns none
    */
-  <T> Mono<T> call(String service, String endpoint, @Nullable Object request, Type responseType, CallOptions options);
+  <T> Mono<T> call(String service, String endpoint, @Nullable Object request, Type responseType, RequestOptions options);
 
   /** Calls a request-response endpoint with default options. */
   default <T> Mono<T> call(String service, String endpoint, @Nullable Object request, Class<T> responseType) {
-    return call(service, endpoint, request, responseType, CallOptions.of());
+    return call(service, endpoint, request, responseType, RequestOptions.defaults());
   }
 
   /**
@@ -79,11 +79,11 @@ public interface Client {
    * @param <T> the response type
    * @return a {@code Flux} of responses whose demand reaches the handler; cancelling it cancels the stream
    */
-  <T> Flux<T> stream(String service, String endpoint, @Nullable Object request, Type responseType, CallOptions options);
+  <T> Flux<T> stream(String service, String endpoint, @Nullable Object request, Type responseType, RequestOptions options);
 
   /** Calls a request-stream endpoint with default options. */
   default <T> Flux<T> stream(String service, String endpoint, @Nullable Object request, Class<T> responseType) {
-    return stream(service, endpoint, request, responseType, CallOptions.of());
+    return stream(service, endpoint, request, responseType, RequestOptions.defaults());
   }
 
   /**
@@ -98,11 +98,11 @@ public interface Client {
    * @param <T> the response type
    * @return a {@code Flux} of responses
    */
-  <T> Flux<T> channel(String service, String endpoint, Publisher<?> requests, Type responseType, CallOptions options);
+  <T> Flux<T> channel(String service, String endpoint, Publisher<?> requests, Type responseType, RequestOptions options);
 
   /** Opens a channel with default options. */
   default <T> Flux<T> channel(String service, String endpoint, Publisher<?> requests, Class<T> responseType) {
-    return channel(service, endpoint, requests, responseType, CallOptions.of());
+    return channel(service, endpoint, requests, responseType, RequestOptions.defaults());
   }
 
   /**
@@ -114,11 +114,11 @@ public interface Client {
    * @param options per-call options
    * @return a {@code Mono} that completes once the request is sent
    */
-  Mono<Void> fireAndForget(String service, String endpoint, @Nullable Object request, CallOptions options);
+  Mono<Void> fireAndForget(String service, String endpoint, @Nullable Object request, RequestOptions options);
 
   /** Sends a request and expects no response, with default options. */
   default Mono<Void> fireAndForget(String service, String endpoint, @Nullable Object request) {
-    return fireAndForget(service, endpoint, request, CallOptions.of());
+    return fireAndForget(service, endpoint, request, RequestOptions.defaults());
   }
 
   /**
@@ -134,14 +134,14 @@ public interface Client {
    *     {@link io.reactivemicro.errors.MicroException} {@code 400} when the message cannot be encoded; the
    *     default, for clients without a broker, fails with a {@code 501}
    */
-  default Mono<Void> publish(String topic, Object message, CallOptions options) {
+  default Mono<Void> publish(String topic, Object message, RequestOptions options) {
     return Mono.error(io.reactivemicro.errors.MicroException.notImplemented("io.reactivemicro.client",
         "this client has no broker to publish with"));
   }
 
   /** Publishes a message on a topic as JSON, through the client's broker. */
   default Mono<Void> publish(String topic, Object message) {
-    return publish(topic, message, CallOptions.of());
+    return publish(topic, message, RequestOptions.defaults());
   }
 
   /**
@@ -156,11 +156,11 @@ public interface Client {
    * @return the proxy
    * @throws IllegalArgumentException when {@code api} is not an interface or a method cannot be called
    */
-  <T> T proxy(Class<T> api, String service, CallOptions options);
+  <T> T proxy(Class<T> api, String service, RequestOptions options);
 
   /** Returns a typed proxy with default options. */
   default <T> T proxy(Class<T> api, String service) {
-    return proxy(api, service, CallOptions.of());
+    return proxy(api, service, RequestOptions.defaults());
   }
 
   /** Builds the default {@link Client}. */
@@ -171,7 +171,7 @@ public interface Client {
     @Nullable ClientTransport transport;
     TransportOptions transportOptions = TransportOptions.defaults();
     Codecs codecs = Codecs.defaults();
-    CallOptions defaults = CallOptions.of();
+    RequestOptions defaults = RequestOptions.defaults();
     final List<ClientInterceptor> interceptors = new ArrayList<>();
     String id = "io.reactivemicro.client";
 
@@ -223,7 +223,7 @@ public interface Client {
      * Sets the defaults for what calls leave unset. Unset here too: 5 s timeout, JSON, 2 retries for
      * idempotent endpoints, 50 ms back-off.
      */
-    public Builder defaults(CallOptions defaults) {
+    public Builder defaults(RequestOptions defaults) {
       this.defaults = Objects.requireNonNull(defaults, "defaults");
       return this;
     }
@@ -248,8 +248,8 @@ public interface Client {
 
     /** Builds the client. */
     public Client build() {
-      CallOptions builtIn = CallOptions.of().timeout(Duration.ofSeconds(5)).contentType("application/json")
-          .retries(2).backoff(Duration.ofMillis(50));
+      RequestOptions builtIn = RequestOptions.defaults().withTimeout(Duration.ofSeconds(5)).withContentType("application/json")
+          .withRetries(2).withBackoff(Duration.ofMillis(50));
       defaults = defaults.orElse(builtIn);
       return new DefaultClient(this);
     }

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param fireAndForget whether no response is expected
  */
 public record ClientCall(String service, String endpoint, InteractionModel model, @Nullable Object request,
-    Type responseType, CallOptions options, boolean fireAndForget) {
+    Type responseType, RequestOptions options, boolean fireAndForget) {
 
   /**
    * Returns this call with other options.
@@ -25,7 +25,7 @@ public record ClientCall(String service, String endpoint, InteractionModel model
    * @param options the options
    * @return a copy of the call
    */
-  public ClientCall withOptions(CallOptions options) {
+  public ClientCall withOptions(RequestOptions options) {
     return new ClientCall(service, endpoint, model, request, responseType, options, fireAndForget);
   }
 

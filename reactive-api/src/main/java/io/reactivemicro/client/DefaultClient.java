@@ -47,7 +47,7 @@ import reactor.util.context.ContextView;
 final class DefaultClient implements Client {
 
   /** Options a call was made with and what they are with the client's defaults filled in. */
-  private record Merged(CallOptions given, CallOptions merged) {}
+  private record Merged(RequestOptions given, RequestOptions merged) {}
 
   /** A fixed address, as a node and a selection of that one node. */
   private record Fixed(String address, Node node, Next next) {}
@@ -58,7 +58,7 @@ final class DefaultClient implements Client {
   private final boolean ownsTransport;
   private final boolean ownsSelector;
   private final Codecs codecs;
-  private final CallOptions defaults;
+  private final RequestOptions defaults;
   private final ClientHandler chain;
   /** The timers of this client's request-response attempts. */
   private final TimeoutMono.Timers timers = new TimeoutMono.Timers();
@@ -67,7 +67,7 @@ final class DefaultClient implements Client {
   private final Map<Type, Map<String, Codec.Decoder>> decoders = new ConcurrentHashMap<>();
   private final Broker broker;
   /** The defaults as a call without options of its own sees them. */
-  private final CallOptions noOptions;
+  private final RequestOptions noOptions;
   /** The options of the last call made with options of its own, merged: callers tend to reuse theirs. */
   private volatile @Nullable Merged lastMerged;
   /** The last fixed address called. */
@@ -83,7 +83,7 @@ final class DefaultClient implements Client {
     this.codecs = builder.codecs;
     this.broker = builder.broker != null ? builder.broker : Broker.shared();
     this.defaults = builder.defaults;
-    this.noOptions = CallOptions.of().orElse(defaults);
+    this.noOptions = RequestOptions.defaults().orElse(defaults);
     ClientHandler composed = this::send;
     List<ClientInterceptor> interceptors = builder.interceptors;
     for (int i = interceptors.size() - 1; i >= 0; i--) {
@@ -95,7 +95,7 @@ final class DefaultClient implements Client {
   @Override
   @SuppressWarnings("unchecked")
   public <T> Mono<T> call(String service, String endpoint, @Nullable Object request, Type responseType,
-      CallOptions options) {
+      RequestOptions options) {
     ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_RESPONSE, request, responseType,
         merged(options), false);
     return (Mono<T>) Mono.from(run(call));
@@ -104,7 +104,7 @@ final class DefaultClient implements Client {
   @Override
   @SuppressWarnings("unchecked")
   public <T> Flux<T> stream(String service, String endpoint, @Nullable Object request, Type responseType,
-      CallOptions options) {
+      RequestOptions options) {
     ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_STREAM, request, responseType,
         merged(options), false);
     return (Flux<T>) Flux.from(run(call));
@@ -113,7 +113,7 @@ final class DefaultClient implements Client {
   @Override
   @SuppressWarnings("unchecked")
   public <T> Flux<T> channel(String service, String endpoint, Publisher<?> requests, Type responseType,
-      CallOptions options) {
+      RequestOptions options) {
     Objects.requireNonNull(requests, "requests");
     ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_CHANNEL, requests, responseType,
         merged(options), false);
@@ -121,17 +121,17 @@ final class DefaultClient implements Client {
   }
 
   @Override
-  public Mono<Void> fireAndForget(String service, String endpoint, @Nullable Object request, CallOptions options) {
+  public Mono<Void> fireAndForget(String service, String endpoint, @Nullable Object request, RequestOptions options) {
     ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_RESPONSE, request, Void.class,
         merged(options), true);
     return Flux.from(run(call)).then();
   }
 
   @Override
-  public Mono<Void> publish(String topic, Object message, CallOptions options) {
+  public Mono<Void> publish(String topic, Object message, RequestOptions options) {
     Objects.requireNonNull(message, "message");
     return Mono.deferContextual(ctx -> {
-      CallOptions merged = merged(options);
+      RequestOptions merged = merged(options);
       String contentType = Objects.requireNonNull(merged.contentType());
       Map<String, String> headers = new LinkedHashMap<>(Metadata.from(ctx).merge(merged.metadata()).asMap());
       Message outgoing;
@@ -147,7 +147,7 @@ final class DefaultClient implements Client {
   }
 
   @Override
-  public <T> T proxy(Class<T> api, String service, CallOptions options) {
+  public <T> T proxy(Class<T> api, String service, RequestOptions options) {
     if (!api.isInterface()) {
       throw new IllegalArgumentException(api.getName() + " is not an interface");
     }
@@ -169,15 +169,15 @@ final class DefaultClient implements Client {
    * Returns a call's options with the defaults filled in; options are immutable, so those of the last
    * call are merged once for the calls that pass the same object again.
    */
-  private CallOptions merged(CallOptions options) {
-    if (options == CallOptions.of()) {
+  private RequestOptions merged(RequestOptions options) {
+    if (options == RequestOptions.defaults()) {
       return noOptions;
     }
     Merged last = lastMerged;
     if (last != null && last.given() == options) {
       return last.merged();
     }
-    CallOptions merged = options.orElse(defaults);
+    RequestOptions merged = options.orElse(defaults);
     lastMerged = new Merged(options, merged);
     return merged;
   }
@@ -197,7 +197,7 @@ final class DefaultClient implements Client {
       return new RequestResponseMono(call);
     }
     return Flux.deferContextual(ctx -> {
-      CallOptions options = call.options();
+      RequestOptions options = call.options();
       String contentType = Objects.requireNonNull(options.contentType());
       Metadata metadata = Metadata.from(ctx).merge(options.metadata());
       Duration timeout = Objects.requireNonNull(options.timeout());
@@ -221,7 +221,7 @@ final class DefaultClient implements Client {
 
   /** A request-response call: a {@code Mono} all the way, with failover state made only on a failure. */
   private Mono<Object> requestResponse(ClientCall call, ContextView ctx) {
-    CallOptions options = call.options();
+    RequestOptions options = call.options();
     String contentType = Objects.requireNonNull(options.contentType());
     Metadata metadata = Metadata.from(ctx).merge(options.metadata());
     Duration timeout = Objects.requireNonNull(options.timeout());
@@ -272,7 +272,7 @@ final class DefaultClient implements Client {
    * when it is replayable and idempotent (by its options, else by the endpoint's registration).
    */
   private Flux<Object> failover(ClientCall call, boolean replayable, Function<String, Publisher<?>> attempt) {
-    CallOptions options = call.options();
+    RequestOptions options = call.options();
     Function<String, Flux<Object>> send = address -> Flux.from(attempt.apply(address));
     String fixed = options.address();
     if (fixed != null) {

@@ -17,15 +17,15 @@ final class ProxyHandler implements InvocationHandler {
   private final Class<?> api;
   private final String service;
   private final Map<Method, EndpointSignature> signatures = new HashMap<>();
-  private final Map<Method, CallOptions> options = new HashMap<>();
+  private final Map<Method, RequestOptions> options = new HashMap<>();
 
-  ProxyHandler(Client client, Class<?> api, String service, CallOptions base) {
+  ProxyHandler(Client client, Class<?> api, String service, RequestOptions base) {
     this.client = client;
     this.api = api;
     this.service = service;
     for (EndpointSignature signature : EndpointSignature.of(api)) {
       signatures.put(signature.method(), signature);
-      options.put(signature.method(), signature.idempotent() ? base.idempotent(true) : base);
+      options.put(signature.method(), signature.idempotent() ? base.withIdempotent(true) : base);
     }
   }
 
@@ -36,7 +36,7 @@ final class ProxyHandler implements InvocationHandler {
       return objectMethod(proxy, method, args);
     }
     Object argument = args == null || args.length == 0 ? null : args[0];
-    CallOptions callOptions = options.get(method);
+    RequestOptions callOptions = options.get(method);
     return switch (signature.model()) {
       case REQUEST_RESPONSE -> client.call(service, signature.name(), argument, signature.responseType(), callOptions);
       case REQUEST_STREAM -> client.stream(service, signature.name(), argument, signature.responseType(), callOptions);

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * Filter canary = Filter.any().version("2.1.0").metadata("track", "canary");
- * client.call("greeter", "Greeter.Hello", request, Reply.class, CallOptions.of().filter(canary));
+ * client.call("greeter", "Greeter.Hello", request, Reply.class, RequestOptions.defaults().filter(canary));
  * }</pre>
  */
 public final class Filter {

@@ -13,12 +13,12 @@ public record DeleteOptions(@Nullable String database, @Nullable String table) {
   private static final DeleteOptions NONE = new DeleteOptions(null, null);
 
   /** Returns options that delete from the store's database and table. */
-  public static DeleteOptions of() {
+  public static DeleteOptions defaults() {
     return NONE;
   }
 
   /** Returns these options deleting from {@code database} and {@code table}. */
-  public DeleteOptions from(String database, String table) {
+  public DeleteOptions withNamespace(String database, String table) {
     return new DeleteOptions(database, table);
   }
 

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * Options of {@link Store#list(ListOptions)}, immutable: each method returns a copy.
  *
  * <pre>{@code
- * store.list(ListOptions.of().prefix("user/").suffix(".json").limit(100));
+ * store.list(ListOptions.defaults().prefix("user/").suffix(".json").limit(100));
  * }</pre>
  *
  * @param database the database to list, or {@code null} for the store's own
@@ -31,32 +31,32 @@ public record ListOptions(@Nullable String database, @Nullable String table, Str
   }
 
   /** Returns options that list every key of the store's database and table. */
-  public static ListOptions of() {
+  public static ListOptions defaults() {
     return NONE;
   }
 
   /** Returns these options listing only keys that start with {@code prefix}. */
-  public ListOptions prefix(String prefix) {
+  public ListOptions withPrefix(String prefix) {
     return new ListOptions(database, table, prefix, suffix, limit, offset);
   }
 
   /** Returns these options listing only keys that end with {@code suffix}. */
-  public ListOptions suffix(String suffix) {
+  public ListOptions withSuffix(String suffix) {
     return new ListOptions(database, table, prefix, suffix, limit, offset);
   }
 
   /** Returns these options returning at most {@code limit} keys; {@code 0} for no limit. */
-  public ListOptions limit(long limit) {
+  public ListOptions withLimit(long limit) {
     return new ListOptions(database, table, prefix, suffix, limit, offset);
   }
 
   /** Returns these options skipping the first {@code offset} matching keys. */
-  public ListOptions offset(long offset) {
+  public ListOptions withOffset(long offset) {
     return new ListOptions(database, table, prefix, suffix, limit, offset);
   }
 
   /** Returns these options listing {@code database} and {@code table}. */
-  public ListOptions from(String database, String table) {
+  public ListOptions withNamespace(String database, String table) {
     return new ListOptions(database, table, prefix, suffix, limit, offset);
   }
 

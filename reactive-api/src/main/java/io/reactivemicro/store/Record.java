@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * store.write(Record.of("user/42", json).withMetadata(Map.of("type", "user")),
- *     WriteOptions.of().ttl(Duration.ofMinutes(5)));
+ *     WriteOptions.defaults().ttl(Duration.ofMinutes(5)));
  * }</pre>
  *
  * @param key the key, not empty

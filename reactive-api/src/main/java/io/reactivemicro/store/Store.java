@@ -19,8 +19,8 @@ import reactor.core.publisher.Mono;
  *
  * <pre>{@code
  * Store store = Store.fromSettings(Settings.fromEnvironment(args)).scoped("micro", "users");
- * store.write(Record.of("alice", "{\"age\":30}"), WriteOptions.of().ttl(Duration.ofHours(1)))
- *     .thenMany(store.read("a", ReadOptions.of().prefix().limit(10)))
+ * store.write(Record.of("alice", "{\"age\":30}"), WriteOptions.defaults().ttl(Duration.ofHours(1)))
+ *     .thenMany(store.read("a", ReadOptions.defaults().prefix().limit(10)))
  *     .subscribe(record -> System.out.println(record.key() + " = " + record.valueAsString()));
  * }</pre>
  */
@@ -56,7 +56,7 @@ public interface Store {
 
   /** Reads the record of {@code key} in the default namespace; a 404 when there is none. */
   default Flux<Record> read(String key) {
-    return read(key, ReadOptions.of());
+    return read(key, ReadOptions.defaults());
   }
 
   /**
@@ -71,7 +71,7 @@ public interface Store {
 
   /** Writes a record to the default namespace, unconditionally. */
   default Mono<Void> write(Record record) {
-    return write(record, WriteOptions.of());
+    return write(record, WriteOptions.defaults());
   }
 
   /**
@@ -86,7 +86,7 @@ public interface Store {
 
   /** Deletes the record of {@code key} in the default namespace. */
   default Mono<Void> delete(String key) {
-    return delete(key, DeleteOptions.of());
+    return delete(key, DeleteOptions.defaults());
   }
 
   /**
@@ -100,7 +100,7 @@ public interface Store {
 
   /** Lists every key of the default namespace. */
   default Flux<String> list() {
-    return list(ListOptions.of());
+    return list(ListOptions.defaults());
   }
 
   /**

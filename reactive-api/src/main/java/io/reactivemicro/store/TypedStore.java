@@ -71,12 +71,12 @@ public final class TypedStore<T> {
 
   /** Writes the value of a key, unconditionally, with no expiry. */
   public Mono<Void> put(String key, T value) {
-    return write(key, value, WriteOptions.of());
+    return write(key, value, WriteOptions.defaults());
   }
 
   /** Writes the value of a key with a time to live. */
   public Mono<Void> put(String key, T value, Duration ttl) {
-    return write(key, value, WriteOptions.of().ttl(ttl));
+    return write(key, value, WriteOptions.defaults().withTtl(ttl));
   }
 
   /**
@@ -113,9 +113,9 @@ public final class TypedStore<T> {
    */
   public Mono<T> update(String key, UnaryOperator<@Nullable T> change) {
     return Mono.defer(() -> store.read(key).next().map(this::decode)
-            .map(current -> attempt(key, current.value(), WriteOptions.of().ifVersion(current.version()), change))
+            .map(current -> attempt(key, current.value(), WriteOptions.defaults().withIfVersion(current.version()), change))
             .onErrorResume(StoreSupportErrors::isNotFound,
-                missing -> Mono.just(attempt(key, null, WriteOptions.of().ifAbsent(), change)))
+                missing -> Mono.just(attempt(key, null, WriteOptions.defaults().withIfAbsent(), change)))
             .flatMap(write -> write))
         .retryWhen(Retry.max(UPDATE_ATTEMPTS).filter(StoreSupportErrors::isConflict)
             .onRetryExhaustedThrow((spec, signal) -> signal.failure()));

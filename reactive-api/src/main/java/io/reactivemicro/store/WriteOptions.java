@@ -8,15 +8,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * Options of {@link Store#write(Record, WriteOptions)}, immutable: each method returns a copy.
  *
- * <p>The expiry of the written record is, in order: {@link #ttl(Duration)} from the time of the write,
- * {@link #expiry(Instant)}, the record's own {@link Record#expiry()}; none of them means the record never
- * expires. A conditional write ({@link #ifVersion(long)}, {@link #ifAbsent()}) fails with a 409
+ * <p>The expiry of the written record is, in order: {@link #withTtl(Duration)} from the time of the write,
+ * {@link #withExpiry(Instant)}, the record's own {@link Record#expiry()}; none of them means the record never
+ * expires. A conditional write ({@link #ifVersion(long)}, {@link #withIfAbsent()}) fails with a 409
  * {@link io.reactivemicro.errors.MicroException} when its condition does not hold, and writes nothing.
  *
  * <pre>{@code
  * // optimistic concurrency: write back only if nobody wrote since the read
  * store.read("counter").next()
- *     .flatMap(r -> store.write(Record.of("counter", next(r)), WriteOptions.of().ifVersion(r.version())));
+ *     .flatMap(r -> store.write(Record.of("counter", next(r)), WriteOptions.defaults().ifVersion(r.version())));
  * }</pre>
  *
  * @param database the database to write to, or {@code null} for the store's own
@@ -45,17 +45,17 @@ public record WriteOptions(@Nullable String database, @Nullable String table, @N
   }
 
   /** Returns options for an unconditional write to the store's database and table. */
-  public static WriteOptions of() {
+  public static WriteOptions defaults() {
     return NONE;
   }
 
   /** Returns these options with the record living {@code ttl} from the time of the write. */
-  public WriteOptions ttl(Duration ttl) {
+  public WriteOptions withTtl(Duration ttl) {
     return new WriteOptions(database, table, Objects.requireNonNull(ttl, "ttl"), expiry, expectedVersion);
   }
 
   /** Returns these options with the record expiring at {@code expiry}. */
-  public WriteOptions expiry(Instant expiry) {
+  public WriteOptions withExpiry(Instant expiry) {
     return new WriteOptions(database, table, ttl, Objects.requireNonNull(expiry, "expiry"), expectedVersion);
   }
 
@@ -63,7 +63,7 @@ public record WriteOptions(@Nullable String database, @Nullable String table, @N
    * Returns these options writing only if the live record of the key has version {@code version}, as
    * read before: the write fails with a 409 when another write came in between.
    */
-  public WriteOptions ifVersion(long version) {
+  public WriteOptions withIfVersion(long version) {
     if (version < 1) {
       throw new IllegalArgumentException("versions start at 1; use ifAbsent() for a new record");
     }
@@ -71,12 +71,12 @@ public record WriteOptions(@Nullable String database, @Nullable String table, @N
   }
 
   /** Returns these options writing only if the key has no live record; a 409 otherwise. */
-  public WriteOptions ifAbsent() {
+  public WriteOptions withIfAbsent() {
     return new WriteOptions(database, table, ttl, expiry, 0);
   }
 
   /** Returns these options writing to {@code database} and {@code table}. */
-  public WriteOptions to(String database, String table) {
+  public WriteOptions withNamespace(String database, String table) {
     return new WriteOptions(database, table, ttl, expiry, expectedVersion);
   }
 

@@ -2,7 +2,6 @@ package io.reactivemicro.stream;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,12 +11,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * ConsumeOptions options = ConsumeOptions.defaults()
- *     .group("billing")
- *     .start(StartPosition.beginning())
- *     .autoAck(false)
- *     .ackWait(Duration.ofSeconds(30))
- *     .maxDeliveries(5)
- *     .deadLetterTopic("orders.dead");
+ *     .withGroup("billing")
+ *     .withStart(StartPosition.beginning())
+ *     .withAutoAck(false)
+ *     .withAckWait(Duration.ofSeconds(30))
+ *     .withMaxDeliveries(5)
+ *     .withDeadLetterTopic("orders.dead");
  * }</pre>
  *
  * <p>Defaults: a fresh group of its own for each consumer (so every consumer gets every event, and the
@@ -60,11 +59,11 @@ public final class ConsumeOptions {
   /**
    * Returns the consumer group: consumers of a topic sharing a group split its events between them,
    * each event going to one of them; distinct groups each get every event. A group remembers how far
-   * it has read, so a consumer that joins it later resumes there. Empty means a fresh group of its own
-   * for this consumer, removed when it cancels.
+   * it has read, so a consumer that joins it later resumes there. {@code null} means a fresh group of
+   * its own for this consumer, removed when it cancels.
    */
-  public Optional<String> group() {
-    return Optional.ofNullable(group);
+  public @Nullable String group() {
+    return group;
   }
 
   /**
@@ -73,7 +72,7 @@ public final class ConsumeOptions {
    * @param group a name of 1 to 100 letters, digits, {@code -} and {@code _}
    * @throws IllegalArgumentException when the name is blank or has other characters
    */
-  public ConsumeOptions group(String group) {
+  public ConsumeOptions withGroup(String group) {
     Objects.requireNonNull(group, "group");
     if (!group.matches("[A-Za-z0-9_-]{1,100}")) {
       throw new IllegalArgumentException("group must be 1 to 100 letters, digits, '-' or '_': \"" + group + "\"");
@@ -87,7 +86,7 @@ public final class ConsumeOptions {
   }
 
   /** Returns options with the start position set. */
-  public ConsumeOptions start(StartPosition start) {
+  public ConsumeOptions withStart(StartPosition start) {
     Objects.requireNonNull(start, "start");
     return new ConsumeOptions(group, start, autoAck, ackWait, maxDeliveries, deadLetterTopic, maxInFlight);
   }
@@ -103,7 +102,7 @@ public final class ConsumeOptions {
   }
 
   /** Returns options with auto-ack on or off. */
-  public ConsumeOptions autoAck(boolean autoAck) {
+  public ConsumeOptions withAutoAck(boolean autoAck) {
     return new ConsumeOptions(group, start, autoAck, ackWait, maxDeliveries, deadLetterTopic, maxInFlight);
   }
 
@@ -120,7 +119,7 @@ public final class ConsumeOptions {
    *
    * @throws IllegalArgumentException when it is shorter than 100 ms
    */
-  public ConsumeOptions ackWait(Duration ackWait) {
+  public ConsumeOptions withAckWait(Duration ackWait) {
     Objects.requireNonNull(ackWait, "ackWait");
     if (ackWait.compareTo(Duration.ofMillis(100)) < 0) {
       throw new IllegalArgumentException("ackWait must be at least 100 ms: " + ackWait);
@@ -142,7 +141,7 @@ public final class ConsumeOptions {
    *
    * @throws IllegalArgumentException when it is negative
    */
-  public ConsumeOptions maxDeliveries(int maxDeliveries) {
+  public ConsumeOptions withMaxDeliveries(int maxDeliveries) {
     if (maxDeliveries < 0) {
       throw new IllegalArgumentException("maxDeliveries must not be negative: " + maxDeliveries);
     }
@@ -152,14 +151,14 @@ public final class ConsumeOptions {
   /**
    * Returns the topic events go to after {@link #maxDeliveries()}; the dead letter keeps the payload
    * and metadata and adds {@link Event#DEAD_LETTER_TOPIC}, {@link Event#DEAD_LETTER_ID} and
-   * {@link Event#DEAD_LETTER_DELIVERIES}.
+   * {@link Event#DEAD_LETTER_DELIVERIES}; {@code null} when there is none.
    */
-  public Optional<String> deadLetterTopic() {
-    return Optional.ofNullable(deadLetterTopic);
+  public @Nullable String deadLetterTopic() {
+    return deadLetterTopic;
   }
 
   /** Returns options with the dead-letter topic set. */
-  public ConsumeOptions deadLetterTopic(String topic) {
+  public ConsumeOptions withDeadLetterTopic(String topic) {
     Objects.requireNonNull(topic, "topic");
     return new ConsumeOptions(group, start, autoAck, ackWait, maxDeliveries, topic, maxInFlight);
   }
@@ -180,7 +179,7 @@ public final class ConsumeOptions {
    *
    * @throws IllegalArgumentException when it is not between 1 and 65,536
    */
-  public ConsumeOptions maxInFlight(int maxInFlight) {
+  public ConsumeOptions withMaxInFlight(int maxInFlight) {
     if (maxInFlight < 1 || maxInFlight > 65_536) {
       throw new IllegalArgumentException("maxInFlight must be between 1 and 65536: " + maxInFlight);
     }

@@ -179,8 +179,8 @@ public abstract class BrokerContract {
   @DisplayName("every subscriber without a queue receives every message, in order")
   void everySubscriberReceivesEveryMessage() {
     String topic = topic();
-    List<Collector> collectors = List.of(collect(topic, SubscribeOptions.of()), collect(topic, SubscribeOptions.of()),
-        collect(topic, SubscribeOptions.of()));
+    List<Collector> collectors = List.of(collect(topic, SubscribeOptions.defaults()), collect(topic, SubscribeOptions.defaults()),
+        collect(topic, SubscribeOptions.defaults()));
     List<String> bodies = numbered("m", 20);
     publishAll(topic, bodies);
     for (Collector collector : collectors) {
@@ -195,10 +195,10 @@ public abstract class BrokerContract {
     String topic = topic();
     String billing = queue();
     String audit = queue();
-    Collector first = collect(topic, SubscribeOptions.of().withQueue(billing));
-    Collector second = collect(topic, SubscribeOptions.of().withQueue(billing));
-    Collector auditor = collect(topic, SubscribeOptions.of().withQueue(audit));
-    Collector everything = collect(topic, SubscribeOptions.of());
+    Collector first = collect(topic, SubscribeOptions.defaults().withQueue(billing));
+    Collector second = collect(topic, SubscribeOptions.defaults().withQueue(billing));
+    Collector auditor = collect(topic, SubscribeOptions.defaults().withQueue(audit));
+    Collector everything = collect(topic, SubscribeOptions.defaults());
     List<String> bodies = numbered("q", 40);
     publishAll(topic, bodies);
 
@@ -220,7 +220,7 @@ public abstract class BrokerContract {
   @DisplayName("headers travel with the body")
   void headersRoundTrip() {
     String topic = topic();
-    Collector collector = collect(topic, SubscribeOptions.of());
+    Collector collector = collect(topic, SubscribeOptions.defaults());
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Type", "application/json");
     headers.put("X-Request-Id", "42");
@@ -240,7 +240,7 @@ public abstract class BrokerContract {
   @DisplayName("binary bodies arrive byte for byte, the empty one too")
   void binaryBodyRoundTrip() {
     String topic = topic();
-    Collector collector = collect(topic, SubscribeOptions.of());
+    Collector collector = collect(topic, SubscribeOptions.defaults());
     byte[] every = new byte[256];
     for (int i = 0; i < every.length; i++) {
       every[i] = (byte) i;
@@ -260,10 +260,10 @@ public abstract class BrokerContract {
   @DisplayName("cancelling a subscription unsubscribes: no further delivery, nothing left on the backend")
   void cancellingUnsubscribes() {
     String topic = topic();
-    Collector leaving = collect(topic, SubscribeOptions.of());
-    Collector staying = collect(topic, SubscribeOptions.of());
+    Collector leaving = collect(topic, SubscribeOptions.defaults());
+    Collector staying = collect(topic, SubscribeOptions.defaults());
     String queue = queue();
-    Collector queued = collect(topic, SubscribeOptions.of().withQueue(queue));
+    Collector queued = collect(topic, SubscribeOptions.defaults().withQueue(queue));
     publishAll(topic, List.of("before"));
     leaving.await(1);
     queued.await(1);
@@ -288,7 +288,7 @@ public abstract class BrokerContract {
       for (int i = 0; i < 8; i++) {
         Sinks.Empty<Void> active = Sinks.empty();
         actives.add(active.asMono());
-        subscribed.add(subscriber.subscribe(topic, SubscribeOptions.of().withOnActive(active::tryEmitEmpty)));
+        subscribed.add(subscriber.subscribe(topic, SubscribeOptions.defaults().withOnActive(active::tryEmitEmpty)));
       }
     }
     List<CompletableFuture<List<Message>>> results = subscribed.stream()
@@ -314,7 +314,7 @@ public abstract class BrokerContract {
     int count = 100;
     List<String> bodies = numbered("s", count);
     Sinks.Empty<Void> active = Sinks.empty();
-    Flux<String> slow = subscriber.subscribe(topic, SubscribeOptions.of().withBufferSize(bufferSize)
+    Flux<String> slow = subscriber.subscribe(topic, SubscribeOptions.defaults().withBufferSize(bufferSize)
             .withOverflow(Overflow.ERROR).withOnActive(active::tryEmitEmpty))
         .map(m -> new String(m.body(), UTF_8));
     if (honoursDemand()) {
@@ -336,7 +336,7 @@ public abstract class BrokerContract {
           .verify(TIMEOUT);
       // The default policy keeps the newest messages and goes on.
       Sinks.Empty<Void> again = Sinks.empty();
-      Flux<String> dropping = subscriber.subscribe(topic, SubscribeOptions.of().withBufferSize(bufferSize)
+      Flux<String> dropping = subscriber.subscribe(topic, SubscribeOptions.defaults().withBufferSize(bufferSize)
               .withOnActive(again::tryEmitEmpty))
           .map(m -> new String(m.body(), UTF_8));
       StepVerifier.create(dropping, 0)
@@ -363,7 +363,7 @@ public abstract class BrokerContract {
       Sinks.Empty<Void> active = Sinks.empty();
       actives.add(active.asMono());
       // Ending with an error is allowed too: the subscription must not hang.
-      ends.add(closing.subscribe(topic, SubscribeOptions.of().withQueue(q).withOnActive(active::tryEmitEmpty))
+      ends.add(closing.subscribe(topic, SubscribeOptions.defaults().withQueue(q).withOnActive(active::tryEmitEmpty))
           .then().onErrorResume(e -> Mono.empty()).cache());
     }
     ends.forEach(end -> end.subscribe());

@@ -42,7 +42,7 @@ class ClientFailoverTest {
   private final ScriptedTransport transport = new ScriptedTransport();
   private final RecordingSelector selector = new RecordingSelector(List.of(A, B, C));
   private final Client client = Client.builder().transport(transport).selector(selector)
-      .defaults(CallOptions.of().timeout(Duration.ofSeconds(1))).build();
+      .defaults(RequestOptions.defaults().withTimeout(Duration.ofSeconds(1))).build();
 
   @AfterEach
   void close() {
@@ -53,7 +53,7 @@ class ClientFailoverTest {
   void aCallNotSentGoesToTheNextNodeWhateverTheEndpoint() {
     transport.script(A, () -> Mono.error(refused(A)));
 
-    StepVerifier.create(call(CallOptions.of()))
+    StepVerifier.create(call(RequestOptions.defaults()))
         .expectNext("b")
         .expectComplete()
         .verify(VERIFY);
@@ -66,7 +66,7 @@ class ClientFailoverTest {
   void aNonIdempotentCallThatMayHaveReachedANodeIsNeverSentAgain() {
     transport.script(A, () -> Mono.error(MicroException.serviceUnavailable("t", "connection to a lost")));
 
-    StepVerifier.create(call(CallOptions.of()))
+    StepVerifier.create(call(RequestOptions.defaults()))
         .expectErrorSatisfies(error -> assertThat(((MicroException) error).code()).isEqualTo(503))
         .verify(VERIFY);
 
@@ -78,7 +78,7 @@ class ClientFailoverTest {
     selector.idempotent = true;
     transport.script(A, () -> Mono.error(MicroException.serviceUnavailable("t", "connection to a lost")));
 
-    StepVerifier.withVirtualTime(() -> call(CallOptions.of()))
+    StepVerifier.withVirtualTime(() -> call(RequestOptions.defaults()))
         .expectSubscription()
         .expectNoEvent(Duration.ofMillis(49))
         .thenAwait(Duration.ofMillis(1))
@@ -94,7 +94,7 @@ class ClientFailoverTest {
     selector.idempotent = true;
     transport.script(A, () -> Mono.error(MicroException.gatewayTimeout("t", "upstream timed out")));
 
-    StepVerifier.create(call(CallOptions.of().idempotent(false)))
+    StepVerifier.create(call(RequestOptions.defaults().withIdempotent(false)))
         .expectErrorSatisfies(error -> assertThat(((MicroException) error).code()).isEqualTo(504))
         .verify(VERIFY);
 
@@ -107,7 +107,7 @@ class ClientFailoverTest {
       transport.script(node, () -> Mono.error(MicroException.serviceUnavailable("t", "busy")));
     }
 
-    StepVerifier.withVirtualTime(() -> call(CallOptions.of().idempotent(true).retries(2)))
+    StepVerifier.withVirtualTime(() -> call(RequestOptions.defaults().withIdempotent(true).withRetries(2)))
         .expectSubscription()
         .then(() -> assertThat(transport.attempts).hasSize(1))
         .thenAwait(Duration.ofMillis(50))
@@ -125,7 +125,7 @@ class ClientFailoverTest {
   void aTimeoutCountsAgainstTheNodeAndAnIdempotentCallMovesOn() {
     transport.script(A, Mono::never);
 
-    StepVerifier.withVirtualTime(() -> call(CallOptions.of().idempotent(true)))
+    StepVerifier.withVirtualTime(() -> call(RequestOptions.defaults().withIdempotent(true)))
         .expectSubscription()
         .thenAwait(Duration.ofSeconds(1).plusMillis(50))
         .expectNext("b")
@@ -139,7 +139,7 @@ class ClientFailoverTest {
   void aTimedOutNonIdempotentCallIsNotSentAgain() {
     transport.script(A, Mono::never);
 
-    StepVerifier.withVirtualTime(() -> call(CallOptions.of()))
+    StepVerifier.withVirtualTime(() -> call(RequestOptions.defaults()))
         .expectSubscription()
         .thenAwait(Duration.ofSeconds(1))
         .expectErrorSatisfies(error -> assertThat(((MicroException) error).code()).isEqualTo(408))
@@ -154,7 +154,7 @@ class ClientFailoverTest {
       transport.script(node, () -> Mono.error(refused(node)));
     }
 
-    StepVerifier.create(call(CallOptions.of()))
+    StepVerifier.create(call(RequestOptions.defaults()))
         .expectErrorSatisfies(error -> assertThat(((MicroException) error).detail())
             .isEqualTo("service svc: no node could be reached (3 tried)"))
         .verify(VERIFY);
@@ -164,7 +164,7 @@ class ClientFailoverTest {
   void aCancelledCallEndsWithoutAVerdictOnTheNode() {
     transport.script(A, Mono::never);
 
-    StepVerifier.create(call(CallOptions.of()))
+    StepVerifier.create(call(RequestOptions.defaults()))
         .expectSubscription()
         .thenCancel()
         .verify(VERIFY);
@@ -178,7 +178,7 @@ class ClientFailoverTest {
         Flux.error(MicroException.serviceUnavailable("t", "connection lost")));
 
     StepVerifier.create(client.stream("svc", "Svc.Stream", null, String.class,
-            CallOptions.of().idempotent(true)))
+            RequestOptions.defaults().withIdempotent(true)))
         .expectNext("first")
         .expectErrorSatisfies(error -> assertThat(((MicroException) error).code()).isEqualTo(503))
         .verify(VERIFY);
@@ -189,7 +189,7 @@ class ClientFailoverTest {
 
   @Test
   void aFixedAddressBypassesTheSelector() {
-    StepVerifier.create(call(CallOptions.of().address("10.9.9.9:1")))
+    StepVerifier.create(call(RequestOptions.defaults().withAddress("10.9.9.9:1")))
         .expectNext("10.9.9.9:1")
         .expectComplete()
         .verify(VERIFY);
@@ -201,10 +201,10 @@ class ClientFailoverTest {
   @Test
   void theCallsFilterMergedWithTheClientsGoesToTheSelector() {
     Client filtered = Client.builder().transport(transport).selector(selector)
-        .defaults(CallOptions.of().filter(Filter.any().version("1.0.0").metadata("zone", "eu"))).build();
+        .defaults(RequestOptions.defaults().withFilter(Filter.any().version("1.0.0").metadata("zone", "eu"))).build();
 
     StepVerifier.create(filtered.call("svc", "Svc.Call", null, String.class,
-            CallOptions.of().filter(Filter.any().metadata("track", "canary"))))
+            RequestOptions.defaults().withFilter(Filter.any().metadata("track", "canary"))))
         .expectNext("a")
         .expectComplete()
         .verify(VERIFY);
@@ -213,7 +213,7 @@ class ClientFailoverTest {
         .metadata("track", "canary"));
   }
 
-  private Mono<String> call(CallOptions options) {
+  private Mono<String> call(RequestOptions options) {
     return client.call("svc", "Svc.Call", null, String.class, options);
   }
 

@@ -57,7 +57,7 @@ class ClientPublishTest {
 
   private Flux<Message> subscribed(Broker broker, String topic) {
     Sinks.Empty<Void> active = Sinks.empty();
-    Flux<Message> messages = broker.subscribe(topic, SubscribeOptions.of().withOnActive(active::tryEmitEmpty)).cache(1);
+    Flux<Message> messages = broker.subscribe(topic, SubscribeOptions.defaults().withOnActive(active::tryEmitEmpty)).cache(1);
     messages.subscribe();
     active.asMono().block(TIMEOUT);
     return messages;
@@ -68,7 +68,7 @@ class ClientPublishTest {
     Broker broker = Broker.memory();
     Client client = Client.builder().broker(broker).transport(new NoTransport()).build();
     Flux<Message> messages = subscribed(broker, "events");
-    client.publish("events", new Event("opened", 2), CallOptions.of().metadata(Metadata.of("X-Option", "o")))
+    client.publish("events", new Event("opened", 2), RequestOptions.defaults().withMetadata(Metadata.of("X-Option", "o")))
         .contextWrite(Metadata.append("X-Request-Id", "42"))
         .block(TIMEOUT);
     StepVerifier.create(messages.take(1))
@@ -93,7 +93,7 @@ class ClientPublishTest {
           assertThat(message.body()).containsExactly(1, 2);
         })
         .verifyComplete();
-    StepVerifier.create(client.publish("raw", new Event("x", 1), CallOptions.of().contentType("text/nope")))
+    StepVerifier.create(client.publish("raw", new Event("x", 1), RequestOptions.defaults().withContentType("text/nope")))
         .expectErrorSatisfies(e -> assertThat(((MicroException) e).code()).isEqualTo(400))
         .verify(TIMEOUT);
   }

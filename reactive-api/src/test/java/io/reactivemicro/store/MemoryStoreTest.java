@@ -53,10 +53,10 @@ class MemoryStoreTest extends StoreContract {
 
   @Test
   void optionsRejectNegativePagingAndTtl() {
-    assertThatThrownBy(() -> ReadOptions.of().limit(-1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ListOptions.of().offset(-1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> WriteOptions.of().ttl(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> WriteOptions.of().ifVersion(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ReadOptions.defaults().withLimit(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ListOptions.defaults().withOffset(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> WriteOptions.defaults().withTtl(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> WriteOptions.defaults().withIfVersion(0)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

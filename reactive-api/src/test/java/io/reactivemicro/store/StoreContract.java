@@ -81,8 +81,8 @@ public abstract class StoreContract {
    * test class drops the whole table or file may do nothing.
    */
   protected Mono<Void> cleanUp(Store backend, Namespace namespace) {
-    return backend.list(ListOptions.of().from(namespace.database(), namespace.table()))
-        .flatMap(key -> backend.delete(key, DeleteOptions.of().from(namespace.database(), namespace.table())), 32)
+    return backend.list(ListOptions.defaults().withNamespace(namespace.database(), namespace.table()))
+        .flatMap(key -> backend.delete(key, DeleteOptions.defaults().withNamespace(namespace.database(), namespace.table())), 32)
         .then();
   }
 
@@ -160,9 +160,9 @@ public abstract class StoreContract {
   void prefixOrSuffixReadWithoutMatchIsEmpty() {
     write(Record.of("present", "x"));
 
-    StepVerifier.create(store.read("absent/", ReadOptions.of().prefix())).expectComplete().verify(TIMEOUT);
-    StepVerifier.create(store.read(".absent", ReadOptions.of().suffix())).expectComplete().verify(TIMEOUT);
-    StepVerifier.create(store.list(ListOptions.of().prefix("absent/"))).expectComplete().verify(TIMEOUT);
+    StepVerifier.create(store.read("absent/", ReadOptions.defaults().withPrefix())).expectComplete().verify(TIMEOUT);
+    StepVerifier.create(store.read(".absent", ReadOptions.defaults().withSuffix())).expectComplete().verify(TIMEOUT);
+    StepVerifier.create(store.list(ListOptions.defaults().withPrefix("absent/"))).expectComplete().verify(TIMEOUT);
   }
 
   @Test
@@ -217,7 +217,7 @@ public abstract class StoreContract {
     List<String> keys = List.of("user/3", "user/1", "users", "user/2", "use", "other/user/4", "user/10");
     keys.forEach(key -> write(Record.of(key, "v-" + key)));
 
-    List<Record> records = read("user/", ReadOptions.of().prefix());
+    List<Record> records = read("user/", ReadOptions.defaults().withPrefix());
 
     List<String> expected = List.of("user/1", "user/10", "user/2", "user/3");
     if (keepsKeyOrder()) {
@@ -233,14 +233,14 @@ public abstract class StoreContract {
     write(Record.of("a", "1"));
     write(Record.of("b", "2"));
 
-    assertThat(read("", ReadOptions.of().prefix())).extracting(Record::key).containsExactlyInAnyOrder("a", "b");
+    assertThat(read("", ReadOptions.defaults().withPrefix())).extracting(Record::key).containsExactlyInAnyOrder("a", "b");
   }
 
   @Test
   void suffixReadMatchesTheEndOfKeys() {
     List.of("a.json", "b.json", "c.txt", "json", "d.json.bak").forEach(key -> write(Record.of(key, key)));
 
-    assertThat(read(".json", ReadOptions.of().suffix())).extracting(Record::key)
+    assertThat(read(".json", ReadOptions.defaults().withSuffix())).extracting(Record::key)
         .containsExactlyInAnyOrder("a.json", "b.json");
   }
 
@@ -252,7 +252,7 @@ public abstract class StoreContract {
 
     List<String> seen = new ArrayList<>();
     for (int offset = 0; offset < 12; offset += 3) {
-      List<String> page = read("page/", ReadOptions.of().prefix().offset(offset).limit(3)).stream()
+      List<String> page = read("page/", ReadOptions.defaults().withPrefix().withOffset(offset).withLimit(3)).stream()
           .map(Record::key).toList();
       assertThat(page).hasSize(Math.max(0, Math.min(3, 10 - offset)));
       if (keepsKeyOrder()) {
@@ -261,29 +261,29 @@ public abstract class StoreContract {
       seen.addAll(page);
     }
     assertThat(seen).containsExactlyInAnyOrderElementsOf(keys);
-    assertThat(read("page/", ReadOptions.of().prefix().limit(4))).hasSize(4);
-    assertThat(read("page/", ReadOptions.of().prefix().offset(8))).hasSize(2);
+    assertThat(read("page/", ReadOptions.defaults().withPrefix().withLimit(4))).hasSize(4);
+    assertThat(read("page/", ReadOptions.defaults().withPrefix().withOffset(8))).hasSize(2);
   }
 
   @Test
   void listFiltersByPrefixAndSuffixAndPages() {
     List.of("doc/a.md", "doc/b.md", "doc/c.txt", "img/d.md", "doc/e.md").forEach(k -> write(Record.of(k, k)));
 
-    assertThat(list(ListOptions.of())).hasSize(5);
-    assertThat(list(ListOptions.of().prefix("doc/"))).containsExactlyInAnyOrder("doc/a.md", "doc/b.md",
+    assertThat(list(ListOptions.defaults())).hasSize(5);
+    assertThat(list(ListOptions.defaults().withPrefix("doc/"))).containsExactlyInAnyOrder("doc/a.md", "doc/b.md",
         "doc/c.txt", "doc/e.md");
-    assertThat(list(ListOptions.of().suffix(".md"))).containsExactlyInAnyOrder("doc/a.md", "doc/b.md",
+    assertThat(list(ListOptions.defaults().withSuffix(".md"))).containsExactlyInAnyOrder("doc/a.md", "doc/b.md",
         "img/d.md", "doc/e.md");
-    assertThat(list(ListOptions.of().prefix("doc/").suffix(".md"))).containsExactlyInAnyOrder("doc/a.md",
+    assertThat(list(ListOptions.defaults().withPrefix("doc/").withSuffix(".md"))).containsExactlyInAnyOrder("doc/a.md",
         "doc/b.md", "doc/e.md");
-    List<String> first = list(ListOptions.of().prefix("doc/").suffix(".md").limit(2));
-    List<String> rest = list(ListOptions.of().prefix("doc/").suffix(".md").offset(2));
+    List<String> first = list(ListOptions.defaults().withPrefix("doc/").withSuffix(".md").withLimit(2));
+    List<String> rest = list(ListOptions.defaults().withPrefix("doc/").withSuffix(".md").withOffset(2));
     assertThat(first).hasSize(2);
     assertThat(rest).hasSize(1);
     assertThat(first).doesNotContainAnyElementsOf(rest);
     if (keepsKeyOrder()) {
       assertThat(first).containsExactly("doc/a.md", "doc/b.md");
-      assertThat(list(ListOptions.of())).isSorted();
+      assertThat(list(ListOptions.defaults())).isSorted();
     }
   }
 
@@ -292,17 +292,17 @@ public abstract class StoreContract {
     List<String> keys = List.of("a*b", "a?b", "a[b]c", "a%b", "a_b", "a\\b", "ab", "axb", "a.b", "a^b");
     keys.forEach(key -> write(Record.of(key, key)));
 
-    assertThat(read("a*", ReadOptions.of().prefix())).extracting(Record::key).containsExactly("a*b");
-    assertThat(read("a?", ReadOptions.of().prefix())).extracting(Record::key).containsExactly("a?b");
-    assertThat(read("a%", ReadOptions.of().prefix())).extracting(Record::key).containsExactly("a%b");
-    assertThat(read("a_", ReadOptions.of().prefix())).extracting(Record::key).containsExactly("a_b");
-    assertThat(read("a.", ReadOptions.of().prefix())).extracting(Record::key).containsExactly("a.b");
-    assertThat(read("*b", ReadOptions.of().suffix())).extracting(Record::key).containsExactly("a*b");
-    assertThat(list(ListOptions.of().prefix("a["))).containsExactly("a[b]c");
-    assertThat(list(ListOptions.of().prefix("a\\"))).containsExactly("a\\b");
-    assertThat(list(ListOptions.of().prefix("a^"))).containsExactly("a^b");
-    assertThat(list(ListOptions.of().suffix("]c"))).containsExactly("a[b]c");
-    assertThat(list(ListOptions.of().suffix("%b"))).containsExactly("a%b");
+    assertThat(read("a*", ReadOptions.defaults().withPrefix())).extracting(Record::key).containsExactly("a*b");
+    assertThat(read("a?", ReadOptions.defaults().withPrefix())).extracting(Record::key).containsExactly("a?b");
+    assertThat(read("a%", ReadOptions.defaults().withPrefix())).extracting(Record::key).containsExactly("a%b");
+    assertThat(read("a_", ReadOptions.defaults().withPrefix())).extracting(Record::key).containsExactly("a_b");
+    assertThat(read("a.", ReadOptions.defaults().withPrefix())).extracting(Record::key).containsExactly("a.b");
+    assertThat(read("*b", ReadOptions.defaults().withSuffix())).extracting(Record::key).containsExactly("a*b");
+    assertThat(list(ListOptions.defaults().withPrefix("a["))).containsExactly("a[b]c");
+    assertThat(list(ListOptions.defaults().withPrefix("a\\"))).containsExactly("a\\b");
+    assertThat(list(ListOptions.defaults().withPrefix("a^"))).containsExactly("a^b");
+    assertThat(list(ListOptions.defaults().withSuffix("]c"))).containsExactly("a[b]c");
+    assertThat(list(ListOptions.defaults().withSuffix("%b"))).containsExactly("a%b");
   }
 
   // --- expiry ---
@@ -310,15 +310,15 @@ public abstract class StoreContract {
   @Test
   void expiredRecordIsNeverReturned() {
     Instant inAnHour = now().plus(Duration.ofHours(1));
-    write(Record.of("ttl", "1"), WriteOptions.of().ttl(Duration.ofHours(1)));
-    write(Record.of("expiry", "2"), WriteOptions.of().expiry(inAnHour));
+    write(Record.of("ttl", "1"), WriteOptions.defaults().withTtl(Duration.ofHours(1)));
+    write(Record.of("expiry", "2"), WriteOptions.defaults().withExpiry(inAnHour));
     write(Record.of("own", "3").withExpiry(inAnHour));
     write(Record.of("forever", "4"));
 
     assertThat(readOne("ttl").expiry()).isEqualTo(inAnHour);
     assertThat(readOne("own").expiry()).isEqualTo(inAnHour);
     passTime(Duration.ofMinutes(59));
-    assertThat(list(ListOptions.of())).containsExactlyInAnyOrder("ttl", "expiry", "own", "forever");
+    assertThat(list(ListOptions.defaults())).containsExactlyInAnyOrder("ttl", "expiry", "own", "forever");
 
     passTime(Duration.ofMinutes(1));
 
@@ -327,22 +327,22 @@ public abstract class StoreContract {
           .expectErrorSatisfies(e -> assertThat(((MicroException) e).code()).isEqualTo(404))
           .verify(TIMEOUT);
     }
-    assertThat(read("", ReadOptions.of().prefix())).extracting(Record::key).containsExactly("forever");
-    assertThat(read("", ReadOptions.of().suffix())).extracting(Record::key).containsExactly("forever");
-    assertThat(list(ListOptions.of())).containsExactly("forever");
+    assertThat(read("", ReadOptions.defaults().withPrefix())).extracting(Record::key).containsExactly("forever");
+    assertThat(read("", ReadOptions.defaults().withSuffix())).extracting(Record::key).containsExactly("forever");
+    assertThat(list(ListOptions.defaults())).containsExactly("forever");
   }
 
   @Test
   void expiryInThePastHidesTheRecordAtOnce() {
-    write(Record.of("past", "x"), WriteOptions.of().expiry(now().minusSeconds(1)));
+    write(Record.of("past", "x"), WriteOptions.defaults().withExpiry(now().minusSeconds(1)));
 
     StepVerifier.create(store.read("past")).expectError(MicroException.class).verify(TIMEOUT);
-    assertThat(list(ListOptions.of())).isEmpty();
+    assertThat(list(ListOptions.defaults())).isEmpty();
   }
 
   @Test
   void rewritingWithoutTtlMakesTheRecordPermanent() {
-    write(Record.of("k", "short"), WriteOptions.of().ttl(Duration.ofMinutes(1)));
+    write(Record.of("k", "short"), WriteOptions.defaults().withTtl(Duration.ofMinutes(1)));
     write(Record.of("k", "long"));
 
     passTime(Duration.ofHours(2));
@@ -352,12 +352,12 @@ public abstract class StoreContract {
 
   @Test
   void anExpiredRecordCountsAsAbsentForConditionalWrites() {
-    write(Record.of("lease", "first"), WriteOptions.of().ttl(Duration.ofMinutes(1)));
+    write(Record.of("lease", "first"), WriteOptions.defaults().withTtl(Duration.ofMinutes(1)));
     long version = readOne("lease").version();
     passTime(Duration.ofMinutes(2));
 
-    expectConflict(store.write(Record.of("lease", "stale"), WriteOptions.of().ifVersion(version)));
-    write(Record.of("lease", "second"), WriteOptions.of().ifAbsent());
+    expectConflict(store.write(Record.of("lease", "stale"), WriteOptions.defaults().withIfVersion(version)));
+    write(Record.of("lease", "second"), WriteOptions.defaults().withIfAbsent());
 
     assertThat(readOne("lease").valueAsString()).isEqualTo("second");
   }
@@ -368,32 +368,32 @@ public abstract class StoreContract {
   void namespacesKeepRecordsApart() {
     Store backend = backend();
     write(Record.of("shared", "t"));
-    StepVerifier.create(backend.write(Record.of("shared", "u"), WriteOptions.of().to(database, "u")))
+    StepVerifier.create(backend.write(Record.of("shared", "u"), WriteOptions.defaults().withNamespace(database, "u")))
         .expectComplete().verify(TIMEOUT);
     Store other = backend.scoped(otherDatabase(), TABLE);
     StepVerifier.create(other.write(Record.of("shared", "b"))).expectComplete().verify(TIMEOUT);
     StepVerifier.create(other.write(Record.of("only-b", "b"))).expectComplete().verify(TIMEOUT);
 
     assertThat(readOne("shared").valueAsString()).isEqualTo("t");
-    assertThat(backend.read("shared", ReadOptions.of().from(database, "u")).single().block(TIMEOUT)
+    assertThat(backend.read("shared", ReadOptions.defaults().withNamespace(database, "u")).single().block(TIMEOUT)
         .valueAsString()).isEqualTo("u");
     assertThat(other.read("shared").single().block(TIMEOUT).valueAsString()).isEqualTo("b");
     assertThat(other.database()).isEqualTo(otherDatabase());
     assertThat(other.table()).isEqualTo(TABLE);
-    assertThat(list(ListOptions.of())).containsExactly("shared");
+    assertThat(list(ListOptions.defaults())).containsExactly("shared");
     assertThat(other.list().collectList().block(TIMEOUT)).containsExactlyInAnyOrder("shared", "only-b");
 
     StepVerifier.create(other.delete("shared")).expectComplete().verify(TIMEOUT);
 
     assertThat(readOne("shared").valueAsString()).isEqualTo("t");
-    assertThat(backend.list(ListOptions.of().from(database, "u")).collectList().block(TIMEOUT))
+    assertThat(backend.list(ListOptions.defaults().withNamespace(database, "u")).collectList().block(TIMEOUT))
         .containsExactly("shared");
   }
 
   @Test
   void invalidNamesAndKeysFailWithBadRequest() {
-    expectBadRequest(store.read("k", ReadOptions.of().from("no spaces", TABLE)).then());
-    expectBadRequest(store.list(ListOptions.of().from(database, "no/slash")).then());
+    expectBadRequest(store.read("k", ReadOptions.defaults().withNamespace("no spaces", TABLE)).then());
+    expectBadRequest(store.list(ListOptions.defaults().withNamespace(database, "no/slash")).then());
     expectBadRequest(store.write(Record.of("", "empty key")));
     expectBadRequest(store.write(Record.of("nul\0key", "x")));
     expectBadRequest(store.delete(""));
@@ -403,9 +403,9 @@ public abstract class StoreContract {
 
   @Test
   void ifAbsentWritesOnlyANewRecord() {
-    write(Record.of("once", "first"), WriteOptions.of().ifAbsent());
+    write(Record.of("once", "first"), WriteOptions.defaults().withIfAbsent());
 
-    expectConflict(store.write(Record.of("once", "second"), WriteOptions.of().ifAbsent()));
+    expectConflict(store.write(Record.of("once", "second"), WriteOptions.defaults().withIfAbsent()));
 
     assertThat(readOne("once").valueAsString()).isEqualTo("first");
   }
@@ -416,15 +416,15 @@ public abstract class StoreContract {
     Record read = readOne("doc");
     write(Record.of("doc", "v2"));
 
-    expectConflict(store.write(Record.of("doc", "lost update"), WriteOptions.of().ifVersion(read.version())));
+    expectConflict(store.write(Record.of("doc", "lost update"), WriteOptions.defaults().withIfVersion(read.version())));
     assertThat(readOne("doc").valueAsString()).isEqualTo("v2");
 
-    write(Record.of("doc", "v3"), WriteOptions.of().ifVersion(readOne("doc").version()));
+    write(Record.of("doc", "v3"), WriteOptions.defaults().withIfVersion(readOne("doc").version()));
     assertThat(readOne("doc").valueAsString()).isEqualTo("v3");
 
     long last = readOne("doc").version();
     StepVerifier.create(store.delete("doc")).expectComplete().verify(TIMEOUT);
-    expectConflict(store.write(Record.of("doc", "resurrected"), WriteOptions.of().ifVersion(last)));
+    expectConflict(store.write(Record.of("doc", "resurrected"), WriteOptions.defaults().withIfVersion(last)));
   }
 
   @Test
@@ -468,13 +468,13 @@ public abstract class StoreContract {
     // Demand is honoured, and cancelling releases what the stream holds: more cancelled streams than
     // any pool has connections, and the store still answers.
     for (int i = 0; i < 24; i++) {
-      StepVerifier.create(store.list(ListOptions.of().prefix("bulk/")), 0)
+      StepVerifier.create(store.list(ListOptions.defaults().withPrefix("bulk/")), 0)
           .thenRequest(3)
           .expectNextCount(3)
           .expectNoEvent(Duration.ofMillis(20))
           .thenCancel()
           .verify(TIMEOUT);
-      StepVerifier.create(store.read("bulk/", ReadOptions.of().prefix()), 0)
+      StepVerifier.create(store.read("bulk/", ReadOptions.defaults().withPrefix()), 0)
           .thenRequest(2)
           .expectNextCount(2)
           .expectNoEvent(Duration.ofMillis(20))
@@ -483,7 +483,7 @@ public abstract class StoreContract {
     }
 
     AtomicReference<String> previous = new AtomicReference<>("");
-    long listed = store.list(ListOptions.of().prefix("bulk/"))
+    long listed = store.list(ListOptions.defaults().withPrefix("bulk/"))
         .limitRate(100)
         .doOnNext(key -> checkOrder(previous, key))
         .count()
@@ -491,7 +491,7 @@ public abstract class StoreContract {
     assertThat(listed).isEqualTo(count);
 
     previous.set("");
-    long read = store.read("bulk/", ReadOptions.of().prefix())
+    long read = store.read("bulk/", ReadOptions.defaults().withPrefix())
         .limitRate(100)
         .doOnNext(record -> {
           checkOrder(previous, record.key());
@@ -500,7 +500,7 @@ public abstract class StoreContract {
         .count()
         .block(TIMEOUT);
     assertThat(read).isEqualTo(count);
-    assertThat(read("bulk/", ReadOptions.of().prefix().offset(9_990))).hasSize(10);
+    assertThat(read("bulk/", ReadOptions.defaults().withPrefix().withOffset(9_990))).hasSize(10);
   }
 
   // --- typed ---
@@ -516,13 +516,13 @@ public abstract class StoreContract {
     items.put("item/2", new Item("pear", 5), Duration.ofMinutes(1)).block(TIMEOUT);
 
     assertThat(items.get("item/1").block(TIMEOUT)).isEqualTo(new Item("apple", 3));
-    assertThat(items.read("item/", ReadOptions.of().prefix()).collectList().block(TIMEOUT))
+    assertThat(items.read("item/", ReadOptions.defaults().withPrefix()).collectList().block(TIMEOUT))
         .extracting(TypedRecord::value)
         .containsExactlyInAnyOrder(new Item("apple", 3), new Item("pear", 5));
     assertThat(items.update("item/1", item -> new Item(item.name(), item.count() + 1)).block(TIMEOUT))
         .isEqualTo(new Item("apple", 4));
     passTime(Duration.ofMinutes(2));
-    assertThat(items.list(ListOptions.of()).collectList().block(TIMEOUT)).containsExactly("item/1");
+    assertThat(items.list(ListOptions.defaults()).collectList().block(TIMEOUT)).containsExactly("item/1");
   }
 
   @Test
@@ -538,9 +538,9 @@ public abstract class StoreContract {
     return Mono.defer(() -> store.read(key).next()
             .flatMap(current -> store.write(
                 Record.of(key, Integer.toString(Integer.parseInt(current.valueAsString()) + 1)),
-                WriteOptions.of().ifVersion(current.version())))
+                WriteOptions.defaults().withIfVersion(current.version())))
             .onErrorResume(e -> e instanceof MicroException me && me.code() == 404,
-                missing -> store.write(Record.of(key, "1"), WriteOptions.of().ifAbsent())))
+                missing -> store.write(Record.of(key, "1"), WriteOptions.defaults().withIfAbsent())))
         .doOnError(e -> conflicts.incrementAndGet())
         .retryWhen(Retry.max(10_000).filter(e -> e instanceof MicroException me && me.code() == 409));
   }
@@ -559,7 +559,7 @@ public abstract class StoreContract {
 
   /** Writes a record to this test's namespace and waits for it. */
   protected void write(Record record) {
-    write(record, WriteOptions.of());
+    write(record, WriteOptions.defaults());
   }
 
   /** Writes a record to this test's namespace with options and waits for it. */

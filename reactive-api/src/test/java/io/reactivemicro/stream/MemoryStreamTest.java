@@ -41,8 +41,8 @@ class MemoryStreamTest extends StreamContract {
     VirtualTimeScheduler clock = VirtualTimeScheduler.create();
     Stream virtual = MemoryStream.create(clock);
     virtual.publish("virtual", bytes("tick")).block(TIMEOUT);
-    ConsumeOptions options = ConsumeOptions.defaults().start(StartPosition.beginning()).autoAck(false)
-        .group("g").ackWait(Duration.ofMinutes(10));
+    ConsumeOptions options = ConsumeOptions.defaults().withStart(StartPosition.beginning()).withAutoAck(false)
+        .withGroup("g").withAckWait(Duration.ofMinutes(10));
 
     StepVerifier.create(virtual.consume("virtual", options))
         .assertNext(e -> assertThat(e.deliveryCount()).isEqualTo(1))
@@ -61,7 +61,7 @@ class MemoryStreamTest extends StreamContract {
     Codecs codecs = Codecs.defaults();
     stream.publish("orders", new Order("a", 3), codecs.get("application/json"), Map.of()).block(TIMEOUT);
 
-    StepVerifier.create(stream.consume("orders", ConsumeOptions.defaults().start(StartPosition.beginning())).take(1))
+    StepVerifier.create(stream.consume("orders", ConsumeOptions.defaults().withStart(StartPosition.beginning())).take(1))
         .assertNext(e -> {
           assertThat(e.metadata()).containsEntry(Event.CONTENT_TYPE, "application/json");
           assertThat(e.decode(Order.class, codecs)).isEqualTo(new Order("a", 3));

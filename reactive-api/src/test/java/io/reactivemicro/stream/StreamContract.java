@@ -100,11 +100,11 @@ public abstract class StreamContract {
   }
 
   private static ConsumeOptions fromBeginning() {
-    return ConsumeOptions.defaults().start(StartPosition.beginning());
+    return ConsumeOptions.defaults().withStart(StartPosition.beginning());
   }
 
   private static ConsumeOptions manual(String group) {
-    return fromBeginning().group(group).autoAck(false);
+    return fromBeginning().withGroup(group).withAutoAck(false);
   }
 
   /** Subscribes and collects into a list, cancelled after the test. */
@@ -205,7 +205,7 @@ public abstract class StreamContract {
     String topic = topic("ack");
     String group = group("ack");
     publish(topic, "first");
-    ConsumeOptions options = manual(group).ackWait(shortAckWait());
+    ConsumeOptions options = manual(group).withAckWait(shortAckWait());
 
     StepVerifier.create(stream().consume(topic, options).concatMap(e -> e.ack().thenReturn(e)))
         .assertNext(e -> assertThat(text(e)).isEqualTo("first"))
@@ -226,7 +226,7 @@ public abstract class StreamContract {
     publish(topic, "slow");
     long[] first = new long[1];
 
-    StepVerifier.create(stream().consume(topic, manual(group("ackwait")).ackWait(shortAckWait())))
+    StepVerifier.create(stream().consume(topic, manual(group("ackwait")).withAckWait(shortAckWait())))
         .assertNext(e -> {
           first[0] = System.nanoTime();
           assertThat(e.deliveryCount()).isEqualTo(1);
@@ -247,7 +247,7 @@ public abstract class StreamContract {
     publish(topic, "again");
     Duration delay = Duration.ofMillis(1500);
     long[] nacked = new long[1];
-    ConsumeOptions options = manual(group("nack")).ackWait(Duration.ofSeconds(60));
+    ConsumeOptions options = manual(group("nack")).withAckWait(Duration.ofSeconds(60));
 
     StepVerifier.create(stream().consume(topic, options)
             .concatMap(e -> e.deliveryCount() == 1
@@ -267,7 +267,7 @@ public abstract class StreamContract {
   void nackWithoutDelayRedeliversAtOnce() {
     String topic = topic("nack0");
     publish(topic, "now");
-    ConsumeOptions options = manual(group("nack0")).ackWait(Duration.ofSeconds(60));
+    ConsumeOptions options = manual(group("nack0")).withAckWait(Duration.ofSeconds(60));
 
     StepVerifier.create(stream().consume(topic, options)
             .concatMap(e -> e.deliveryCount() == 1 ? e.nack().thenReturn(e) : Mono.just(e)))
@@ -282,8 +282,8 @@ public abstract class StreamContract {
     String topic = topic("poison");
     String dead = topic("dead");
     publish(topic, "poison");
-    ConsumeOptions options = manual(group("poison")).ackWait(Duration.ofSeconds(60)).maxDeliveries(2)
-        .deadLetterTopic(dead);
+    ConsumeOptions options = manual(group("poison")).withAckWait(Duration.ofSeconds(60)).withMaxDeliveries(2)
+        .withDeadLetterTopic(dead);
     List<Event> deliveries = collect(stream().consume(topic, options)
         .concatMap(e -> e.nack().thenReturn(e)));
 
@@ -304,7 +304,7 @@ public abstract class StreamContract {
     String topic = topic("handover");
     String group = group("handover");
     publish(topic, numbered(3));
-    ConsumeOptions options = manual(group).ackWait(Duration.ofSeconds(120));
+    ConsumeOptions options = manual(group).withAckWait(Duration.ofSeconds(120));
 
     List<Event> held = stream().consume(topic, options).take(3).collectList().block(TIMEOUT);
     assertThat(texts(held)).containsExactly("0", "1", "2");
@@ -325,7 +325,7 @@ public abstract class StreamContract {
         .collectList().block(TIMEOUT);
     assertThat(texts(first)).containsExactly("0", "1", "2");
 
-    List<Event> rest = stream().consume(topic, options.start(StartPosition.beginning())).take(2)
+    List<Event> rest = stream().consume(topic, options.withStart(StartPosition.beginning())).take(2)
         .collectList().block(TIMEOUT);
     assertThat(texts(rest)).containsExactly("3", "4");
   }
@@ -335,7 +335,7 @@ public abstract class StreamContract {
     String topic = topic("auto");
     String group = group("auto");
     publish(topic, numbered(3));
-    ConsumeOptions options = fromBeginning().group(group).ackWait(shortAckWait());
+    ConsumeOptions options = fromBeginning().withGroup(group).withAckWait(shortAckWait());
     List<Event> received = collect(stream().consume(topic, options));
 
     await("three events arrive", () -> received.size() == 3);
@@ -363,7 +363,7 @@ public abstract class StreamContract {
     publish(topic, numbered(5));
     List<Event> all = stream().consume(topic, fromBeginning()).take(5).collectList().block(TIMEOUT);
 
-    ConsumeOptions options = ConsumeOptions.defaults().start(StartPosition.sequence(all.get(2).sequence()));
+    ConsumeOptions options = ConsumeOptions.defaults().withStart(StartPosition.sequence(all.get(2).sequence()));
     List<Event> tail = stream().consume(topic, options).take(3).collectList().block(TIMEOUT);
 
     assertThat(texts(tail)).containsExactly("2", "3", "4");
@@ -378,7 +378,7 @@ public abstract class StreamContract {
     publish(topic, "2", "3");
     List<Event> all = stream().consume(topic, fromBeginning()).take(4).collectList().block(TIMEOUT);
 
-    ConsumeOptions options = ConsumeOptions.defaults().start(StartPosition.time(all.get(2).timestamp()));
+    ConsumeOptions options = ConsumeOptions.defaults().withStart(StartPosition.time(all.get(2).timestamp()));
     List<Event> tail = stream().consume(topic, options).take(2).collectList().block(TIMEOUT);
 
     assertThat(texts(tail)).containsExactly("2", "3");
@@ -408,7 +408,7 @@ public abstract class StreamContract {
   void consumersOfOneGroupSplitTheEvents() {
     String topic = topic("split");
     String group = group("split");
-    ConsumeOptions options = manual(group).maxInFlight(10).ackWait(Duration.ofSeconds(120));
+    ConsumeOptions options = manual(group).withMaxInFlight(10).withAckWait(Duration.ofSeconds(120));
     List<Event> first = collect(stream().consume(topic, options));
     List<Event> second = collect(stream().consume(topic, options));
 
@@ -425,8 +425,8 @@ public abstract class StreamContract {
   @Test
   void distinctGroupsEachGetEveryEvent() {
     String topic = topic("broadcast");
-    List<Event> first = collect(stream().consume(topic, fromBeginning().group(group("one"))));
-    List<Event> second = collect(stream().consume(topic, fromBeginning().group(group("two"))));
+    List<Event> first = collect(stream().consume(topic, fromBeginning().withGroup(group("one"))));
+    List<Event> second = collect(stream().consume(topic, fromBeginning().withGroup(group("two"))));
     List<Event> own = collect(stream().consume(topic, fromBeginning()));
 
     publish(topic, numbered(10));
@@ -463,7 +463,7 @@ public abstract class StreamContract {
   void slowConsumerHoldsABoundedNumberOfEventsWhileTheProducerRunsAhead() {
     String topic = topic("slow");
     String group = group("slow");
-    ConsumeOptions options = manual(group).ackWait(Duration.ofSeconds(120));
+    ConsumeOptions options = manual(group).withAckWait(Duration.ofSeconds(120));
     // One member asks for three events and never acknowledges; another is bounded by maxInFlight.
     List<Event> demandBound = new CopyOnWriteArrayList<>();
     subscriptions.add(stream().consume(topic, options).subscribeWith(new BaseSubscriber<Event>() {
@@ -482,13 +482,13 @@ public abstract class StreamContract {
         errors.add(error);
       }
     }));
-    List<Event> inFlightBound = collect(stream().consume(topic, options.maxInFlight(8)));
+    List<Event> inFlightBound = collect(stream().consume(topic, options.withMaxInFlight(8)));
 
     int total = 500;
     Flux.range(0, total).flatMap(i -> stream().publish(topic, bytes(Integer.toString(i))), 16).blockLast(TIMEOUT);
     await("the slow members are full", () -> demandBound.size() == 3 && inFlightBound.size() == 8);
 
-    List<Event> fast = stream().consume(topic, options.autoAck(true)).take(total - 11).collectList()
+    List<Event> fast = stream().consume(topic, options.withAutoAck(true)).take(total - 11).collectList()
         .block(TIMEOUT.multipliedBy(2));
     StepVerifier.create(Mono.delay(Duration.ofMillis(500))).expectNextCount(1).verifyComplete();
 

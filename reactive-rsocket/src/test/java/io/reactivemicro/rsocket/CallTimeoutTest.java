@@ -3,7 +3,7 @@ package io.reactivemicro.rsocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.Service;
-import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.registry.Registry;
@@ -56,7 +56,7 @@ class CallTimeoutTest {
         .expectNext("pong")
         .expectComplete()
         .verify(Duration.ofSeconds(10));
-    CallOptions options = CallOptions.of().timeout(Duration.ofMillis(200));
+    RequestOptions options = RequestOptions.defaults().withTimeout(Duration.ofMillis(200));
 
     StepVerifier.create(client.call("silent", "Silent.Hang", "x", String.class, options))
         .expectErrorSatisfies(error -> {

@@ -7,7 +7,7 @@ import static io.reactivemicro.rsocket.RpcTestSupport.micro;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.Service;
-import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.rsocket.internal.RSocketClientTransport;
@@ -86,7 +86,7 @@ class ClientLimitsTest {
     int hungBefore = slow.hung.get();
     try {
       for (int i = 0; i < 4; i++) {
-        hanging.add(client.call("slow", "Slow.Hang", "h" + i, String.class, CallOptions.of().timeout(Duration.ofMinutes(1)))
+        hanging.add(client.call("slow", "Slow.Hang", "h" + i, String.class, RequestOptions.defaults().withTimeout(Duration.ofMinutes(1)))
             .subscribe(v -> { }, hangingFailed::add));
       }
       // The client counts a call once it is sent, before the server sees it; until then (the shared
@@ -145,7 +145,7 @@ class ClientLimitsTest {
     Client client = Client.builder().registry(registry).transport(transport).build();
     try {
       StepVerifier.create(client.call("slow", "Slow.Hang", "held", String.class,
-              CallOptions.of().timeout(Duration.ofMillis(800))))
+              RequestOptions.defaults().withTimeout(Duration.ofMillis(800))))
           .expectErrorSatisfies(error -> micro(error, 408))
           .verify(TIMEOUT);
     } finally {
@@ -162,7 +162,7 @@ class ClientLimitsTest {
       try {
         Duration tiny = Duration.ofNanos(1 + (i % 10) * 100_000L);
         // Most time out while connecting; one that connects in time is answered.
-        StepVerifier.create(client.call("slow", "Slow.Ping", "early", String.class, CallOptions.of().timeout(tiny))
+        StepVerifier.create(client.call("slow", "Slow.Ping", "early", String.class, RequestOptions.defaults().withTimeout(tiny))
                 .onErrorResume(error -> Mono.just(String.valueOf(micro(error, 408).code()))))
             .expectNextMatches(answer -> answer.equals("408") || answer.equals("pong early"))
             .expectComplete()
@@ -184,7 +184,7 @@ class ClientLimitsTest {
     int before = slow.cancelled.get();
     try {
       StepVerifier.create(client.stream("slow", "Slow.OneThenQuiet", "x", String.class,
-              CallOptions.of().streamIdleTimeout(Duration.ofMillis(300))))
+              RequestOptions.defaults().withStreamIdleTimeout(Duration.ofMillis(300))))
           .expectNext("one")
           .expectErrorSatisfies(error -> assertThat(micro(error, 408).detail())
               .isEqualTo("slow Slow.OneThenQuiet sent no message for 300 ms"))
@@ -202,7 +202,7 @@ class ClientLimitsTest {
     try {
       List<Long> ticks = new ArrayList<>();
       StepVerifier.create(client.<Long>stream("slow", "Slow.Ticks", "x", Long.class,
-              CallOptions.of().streamTimeout(Duration.ofMillis(500)).streamIdleTimeout(Duration.ofSeconds(5))))
+              RequestOptions.defaults().withStreamTimeout(Duration.ofMillis(500)).withStreamIdleTimeout(Duration.ofSeconds(5))))
           .recordWith(() -> ticks)
           .thenConsumeWhile(tick -> true)
           .expectErrorSatisfies(error -> assertThat(micro(error, 408).detail())
@@ -220,7 +220,7 @@ class ClientLimitsTest {
     Client client = Client.builder().registry(registry).build();
     try {
       StepVerifier.create(client.channel("slow", "Slow.Echo", Flux.just("a", "b"), String.class,
-              CallOptions.of().streamIdleTimeout(Duration.ofMillis(300))))
+              RequestOptions.defaults().withStreamIdleTimeout(Duration.ofMillis(300))))
           .expectNext("a", "b")
           .expectErrorSatisfies(error -> micro(error, 408))
           .verify(TIMEOUT);
@@ -241,8 +241,8 @@ class ClientLimitsTest {
   @Test
   void streamTimeoutsMustBePositive() {
     org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
-        .isThrownBy(() -> CallOptions.of().streamTimeout(Duration.ZERO));
+        .isThrownBy(() -> RequestOptions.defaults().withStreamTimeout(Duration.ZERO));
     org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
-        .isThrownBy(() -> CallOptions.of().streamIdleTimeout(Duration.ofMillis(-1)));
+        .isThrownBy(() -> RequestOptions.defaults().withStreamIdleTimeout(Duration.ofMillis(-1)));
   }
 }

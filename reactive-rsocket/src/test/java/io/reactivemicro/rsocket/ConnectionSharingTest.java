@@ -5,7 +5,7 @@ import static io.reactivemicro.rsocket.RpcTestSupport.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.Service;
-import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.rsocket.RpcTestSupport.Reply;
@@ -34,7 +34,7 @@ class ConnectionSharingTest {
 
   private static final int CALLS = 1000;
   // The test is about sharing, not latency: a cold JVM on a busy machine may take seconds for the first calls.
-  private static final CallOptions PATIENT = CallOptions.of().timeout(Duration.ofSeconds(40));
+  private static final RequestOptions PATIENT = RequestOptions.defaults().withTimeout(Duration.ofSeconds(40));
 
   /**
    * Endpoints {@code Gate.*}. {@code Gate.Hold} answers no call until {@link #expected} calls are in

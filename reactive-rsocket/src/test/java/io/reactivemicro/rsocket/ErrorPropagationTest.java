@@ -6,7 +6,7 @@ import static io.reactivemicro.rsocket.RpcTestSupport.micro;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.Service;
-import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.codec.Codec;
 import io.reactivemicro.codec.CodecException;
@@ -214,7 +214,7 @@ class ErrorPropagationTest {
     Client plain = Client.builder().registry(registry).codecs(Codecs.defaults().with(new PlainTextCodec())).build();
     try {
       StepVerifier.create(plain.call("faulty", "Faulty.Fail", "hello", Reply.class,
-              CallOptions.of().contentType("text/plain")))
+              RequestOptions.defaults().withContentType("text/plain")))
           .expectErrorSatisfies(error -> {
             MicroException received = micro(error, 400);
             assertThat(received.id()).isEqualTo("faulty");
@@ -230,7 +230,7 @@ class ErrorPropagationTest {
   @Test
   void aContentTypeTheClientDoesNotSpeakIsA400NamingTheSupportedOnes() {
     StepVerifier.create(client.call("faulty", "Faulty.Fail", new Req("a"), Reply.class,
-            CallOptions.of().contentType("application/yaml")))
+            RequestOptions.defaults().withContentType("application/yaml")))
         .expectErrorSatisfies(error -> assertThat(micro(error, 400).detail())
             .contains("application/yaml", "application/json", "application/octet-stream"))
         .verify(TIMEOUT);
@@ -238,7 +238,7 @@ class ErrorPropagationTest {
 
   @Test
   void aServiceMissingFromTheRegistryFailsAtOnceWithA404() {
-    CallOptions patient = CallOptions.of().timeout(Duration.ofSeconds(30));
+    RequestOptions patient = RequestOptions.defaults().withTimeout(Duration.ofSeconds(30));
     StepVerifier.create(client.call("ghost", "Ghost.Boo", new Req("a"), Reply.class, patient))
         .expectErrorSatisfies(error -> assertThat(micro(error, 404).detail()).isEqualTo("service ghost: not found"))
         .verify(Duration.ofSeconds(2));

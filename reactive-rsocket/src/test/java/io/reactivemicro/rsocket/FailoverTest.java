@@ -6,7 +6,7 @@ import static io.reactivemicro.rsocket.RpcTestSupport.micro;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.Service;
-import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.registry.Node;
@@ -152,7 +152,7 @@ class FailoverTest {
   @Test
   void anIdempotentCallIsRetriedAfterA503() {
     StepVerifier.create(client.call("ledger", "Ledger.Flaky", new Req("i"), Reply.class,
-            CallOptions.of().idempotent(true)))
+            RequestOptions.defaults().withIdempotent(true)))
         .expectNext(new Reply("ready"))
         .expectComplete()
         .verify(TIMEOUT);
@@ -167,7 +167,7 @@ class FailoverTest {
         .build();
     try {
       StepVerifier.create(ordered.call("ledger", "Ledger.Flaky", new Req("o"), Reply.class,
-              CallOptions.of().idempotent(true)))
+              RequestOptions.defaults().withIdempotent(true)))
           .expectNext(new Reply("ready"))
           .expectComplete()
           .verify(TIMEOUT);
@@ -192,7 +192,7 @@ class FailoverTest {
   @Test
   void anIdempotentCallWithNoRetriesLeftFails() {
     StepVerifier.create(client.call("ledger", "Ledger.Flaky", new Req("z"), Reply.class,
-            CallOptions.of().idempotent(true).retries(0)))
+            RequestOptions.defaults().withIdempotent(true).withRetries(0)))
         .expectErrorSatisfies(error -> micro(error, 503))
         .verify(TIMEOUT);
     assertThat(ledger.flakyCalls.get()).isEqualTo(1);

@@ -6,7 +6,7 @@ import static io.reactivemicro.rsocket.RpcTestSupport.micro;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.Service;
-import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.rsocket.RpcTestSupport.Reply;
@@ -74,7 +74,7 @@ class GracefulStopTest {
     service = RpcTestSupport.started(Service.builder("draining").address(LOOPBACK).registry(registry)
         .handler(patient).drainTimeout(Duration.ofSeconds(5)));
     String address = RpcTestSupport.addressOf(service);
-    CallOptions direct = CallOptions.of().address(address);
+    RequestOptions direct = RequestOptions.defaults().withAddress(address);
 
     CompletableFuture<Reply> inFlight = client.call("draining", "Patient.Slow", new Req("a"), Reply.class).toFuture();
     StepVerifier.create(patient.started("a").asMono()).expectComplete().verify(TIMEOUT);

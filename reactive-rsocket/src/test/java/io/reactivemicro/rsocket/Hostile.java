@@ -3,7 +3,7 @@ package io.reactivemicro.rsocket;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.client.Client;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -298,7 +298,7 @@ final class Hostile {
    * and over HTTP, within {@code timeout}.
    */
   static void assertHonestCallsAnswered(Client client, String service, String host, int port, Duration timeout) {
-    String reply = client.<String>call(service, "H.Greeting", "honest", String.class, CallOptions.of().timeout(timeout))
+    String reply = client.<String>call(service, "H.Greeting", "honest", String.class, RequestOptions.defaults().withTimeout(timeout))
         .block(timeout.plusSeconds(1));
     assertThat(reply).isEqualTo("Hello honest");
     try (Socket socket = connect(host, port, timeout)) {

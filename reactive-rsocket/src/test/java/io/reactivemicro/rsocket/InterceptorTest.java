@@ -4,7 +4,7 @@ import static io.reactivemicro.rsocket.RpcTestSupport.TIMEOUT;
 import static io.reactivemicro.rsocket.RpcTestSupport.micro;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.client.ClientCall;
 import io.reactivemicro.client.ClientInterceptor;
@@ -79,7 +79,7 @@ class InterceptorTest {
   static final Queue<String> order = new ConcurrentLinkedQueue<>();
   static Server server;
   static Client client;
-  static CallOptions direct;
+  static RequestOptions direct;
 
   /** Records each call and adds a header that the handler reads from its context. */
   static final ServerInterceptor SERVER_RECORDER = next -> call -> {
@@ -101,7 +101,7 @@ class InterceptorTest {
   static final ClientInterceptor CLIENT_RECORDER = next -> call -> {
     order.add("client outer");
     clientSaw.add(call.endpoint() + " " + model(call));
-    ClientCall tagged = call.withOptions(call.options().metadata("X-Client-Interceptor", "on"));
+    ClientCall tagged = call.withOptions(call.options().withMetadata("X-Client-Interceptor", "on"));
     return Flux.from(next.handle(tagged)).map(r -> r instanceof Reply reply ? new Reply(reply.message() + " [c]") : r);
   };
 
@@ -117,7 +117,7 @@ class InterceptorTest {
         .interceptor(SERVER_GUARD)
         .build();
     server.start().block(TIMEOUT);
-    direct = CallOptions.of().address(server.address());
+    direct = RequestOptions.defaults().withAddress(server.address());
     client = Client.builder().registry(registry).interceptor(CLIENT_RECORDER).interceptor(CLIENT_INNER).build();
   }
 
@@ -197,7 +197,7 @@ class InterceptorTest {
         })
         .verify(TIMEOUT);
     StepVerifier.create(client.call("watched", "Watched.Secret", new Req("s"), Reply.class,
-            direct.metadata("Authorization", "Bearer t0ken")))
+            direct.withMetadata("Authorization", "Bearer t0ken")))
         .expectNext(new Reply("the secret [s] [c]"))
         .expectComplete()
         .verify(TIMEOUT);

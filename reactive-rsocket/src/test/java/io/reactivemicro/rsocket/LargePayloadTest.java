@@ -6,7 +6,7 @@ import static io.reactivemicro.rsocket.RpcTestSupport.micro;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.Service;
-import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.transport.TransportOptions;
@@ -23,8 +23,8 @@ import reactor.test.StepVerifier;
 class LargePayloadTest {
 
   private static final int MIB = 1024 * 1024;
-  private static final CallOptions BYTES = CallOptions.of().contentType("application/octet-stream")
-      .timeout(Duration.ofSeconds(20));
+  private static final RequestOptions BYTES = RequestOptions.defaults().withContentType("application/octet-stream")
+      .withTimeout(Duration.ofSeconds(20));
 
   /** Endpoint {@code Blob.Echo}. */
   public static final class Blob {

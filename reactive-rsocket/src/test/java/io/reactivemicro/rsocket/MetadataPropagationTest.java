@@ -5,7 +5,7 @@ import static io.reactivemicro.rsocket.RpcTestSupport.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.Service;
-import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.metadata.Metadata;
 import io.reactivemicro.registry.Registry;
@@ -87,7 +87,7 @@ class MetadataPropagationTest {
   @Test
   void contextAndOptionMetadataReachTheHandlerAndItsOnwardCall() {
     Mono<Relayed> call = client.<Relayed>call("front", "Front.Relay", new Req("x"), Relayed.class,
-            CallOptions.of().metadata("X-Tenant", "acme"))
+            RequestOptions.defaults().withMetadata("X-Tenant", "acme"))
         .contextWrite(Metadata.append("X-Request-Id", "42"));
     StepVerifier.create(call)
         .assertNext(relayed -> {
@@ -103,7 +103,7 @@ class MetadataPropagationTest {
   @Test
   void metadataTravelsOnThroughAStreamCalledFromAStream() {
     Flux<Relayed> stream = client.<Relayed>stream("front", "Front.RelayStream", new Req("y"), Relayed.class,
-            CallOptions.of().metadata("X-Tenant", "globex"))
+            RequestOptions.defaults().withMetadata("X-Tenant", "globex"))
         .contextWrite(Metadata.append("X-Request-Id", "43"));
     StepVerifier.create(stream)
         .thenConsumeWhile(relayed -> {
@@ -119,7 +119,7 @@ class MetadataPropagationTest {
   @Test
   void metadataReachesAChannelHandler() {
     Flux<Seen> channel = client.<Seen>channel("back", "Back.SeenChannel", Flux.just(new Req("a"), new Req("b")),
-            Seen.class, CallOptions.of())
+            Seen.class, RequestOptions.defaults())
         .contextWrite(Metadata.append("X-Trace", "t-1"));
     StepVerifier.create(channel)
         .assertNext(seen -> assertThat(seen.metadata().get("X-Trace")).isEqualTo("t-1"))
@@ -131,7 +131,7 @@ class MetadataPropagationTest {
   @Test
   void optionMetadataWinsOverTheContextsForTheSameHeader() {
     Mono<Seen> call = client.<Seen>call("back", "Back.Seen", new Req("z"), Seen.class,
-            CallOptions.of().metadata("X-Tenant", "from-options"))
+            RequestOptions.defaults().withMetadata("X-Tenant", "from-options"))
         .contextWrite(Metadata.append("X-Tenant", "from-context"));
     StepVerifier.create(call)
         .assertNext(seen -> assertThat(seen.metadata().get("X-Tenant")).isEqualTo("from-options"))
@@ -142,7 +142,7 @@ class MetadataPropagationTest {
   @Test
   void aBearerTokenArrivesAsTheAuthorizationHeader() {
     Mono<Seen> call = client.<Seen>call("back", "Back.Seen", new Req("t"), Seen.class,
-        CallOptions.of().metadata("Authorization", "Bearer s3cr3t").metadata("X-Other", "1"));
+        RequestOptions.defaults().withMetadata("Authorization", "Bearer s3cr3t").withMetadata("X-Other", "1"));
     StepVerifier.create(call)
         .assertNext(seen -> {
           assertThat(seen.metadata().get("Authorization")).isEqualTo("Bearer s3cr3t");
@@ -168,7 +168,7 @@ class MetadataPropagationTest {
       Mono<Seen> call = i % 3 == 0
           ? client.call("back", "Back.Seen", new Req("n"), Seen.class)
           : client.call("back", "Back.Seen", new Req("n"), Seen.class,
-              CallOptions.of().metadata("X-Call", "call-" + (i % 20)));
+              RequestOptions.defaults().withMetadata("X-Call", "call-" + (i % 20)));
       String expected = i % 3 == 0 ? "none" : "call-" + (i % 20);
       return call.map(s -> s.metadata().asMap().getOrDefault("X-Call", "none") + "=" + expected);
     });

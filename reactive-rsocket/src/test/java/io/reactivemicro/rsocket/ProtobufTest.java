@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Int32Value;
 import com.google.protobuf.StringValue;
 import io.reactivemicro.Service;
-import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.registry.Registry;
@@ -63,7 +63,7 @@ class ProtobufTest {
   @ValueSource(strings = {"application/protobuf", "application/x-protobuf"})
   void requestResponseSpeaksProtobuf(String contentType) {
     StepVerifier.create(client.<StringValue>call("proto", "Proto.Upper", StringValue.of("héllo wörld"),
-            StringValue.class, CallOptions.of().contentType(contentType)))
+            StringValue.class, RequestOptions.defaults().withContentType(contentType)))
         .expectNext(StringValue.of("HÉLLO WÖRLD"))
         .expectComplete()
         .verify(TIMEOUT);
@@ -72,7 +72,7 @@ class ProtobufTest {
   @ParameterizedTest
   @ValueSource(strings = {"application/protobuf", "application/x-protobuf"})
   void streamsAndChannelsSpeakProtobuf(String contentType) {
-    CallOptions options = CallOptions.of().contentType(contentType);
+    RequestOptions options = RequestOptions.defaults().withContentType(contentType);
     StepVerifier.create(client.<Int32Value>stream("proto", "Proto.CountTo", Int32Value.of(3), Int32Value.class, options))
         .expectNext(Int32Value.of(1), Int32Value.of(2), Int32Value.of(3))
         .expectComplete()
@@ -88,7 +88,7 @@ class ProtobufTest {
   @ValueSource(strings = {"application/protobuf", "application/x-protobuf"})
   void errorsOfAProtobufCallStillArriveInGoMicrosShape(String contentType) {
     StepVerifier.create(client.<StringValue>call("proto", "Proto.Upper", StringValue.of(""), StringValue.class,
-            CallOptions.of().contentType(contentType)))
+            RequestOptions.defaults().withContentType(contentType)))
         .expectErrorSatisfies(error -> {
           MicroException received = micro(error, 400);
           assertThat(received.id()).isEqualTo("proto");

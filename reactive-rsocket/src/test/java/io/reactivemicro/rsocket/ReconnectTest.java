@@ -3,7 +3,7 @@ package io.reactivemicro.rsocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.Service;
-import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.registry.Registry;
@@ -45,7 +45,7 @@ class ReconnectTest {
     current = service("first", "127.0.0.1:0");
     current.start().block(Duration.ofSeconds(10));
     String address = current.server().address();
-    CallOptions options = CallOptions.of().address(address).timeout(Duration.ofSeconds(5));
+    RequestOptions options = RequestOptions.defaults().withAddress(address).withTimeout(Duration.ofSeconds(5));
 
     StepVerifier.create(client.call("echo", "Echo.Who", "x", String.class, options))
         .expectNext("first")

@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.reactivemicro.Service;
-import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.registry.Registry;
@@ -403,7 +403,7 @@ class RobustnessTest {
   /** Checks that a normal call succeeds over RSocket and over HTTP. */
   private void assertServerStillServes() {
     StepVerifier.create(client.call(SERVICE, "R.Greeting", new Hello("still here"), Reply.class,
-            CallOptions.of().timeout(TIMEOUT)))
+            RequestOptions.defaults().withTimeout(TIMEOUT)))
         .expectNext(new Reply("Hello still here"))
         .expectComplete()
         .verify(TIMEOUT);

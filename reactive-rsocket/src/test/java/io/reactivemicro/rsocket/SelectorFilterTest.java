@@ -6,7 +6,7 @@ import static io.reactivemicro.rsocket.RpcTestSupport.micro;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.Service;
-import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.rsocket.RpcTestSupport.Reply;
@@ -49,7 +49,7 @@ class SelectorFilterTest {
     services.add(started("canary", Service.builder("shop").version("1.0.0").metadata("track", "canary")));
     services.add(started("next", Service.builder("shop").version("2.0.0")));
     client = Client.builder().registry(registry)
-        .defaults(CallOptions.of().filter(Filter.any().version("1.0.0")))
+        .defaults(RequestOptions.defaults().withFilter(Filter.any().version("1.0.0")))
         .build();
   }
 
@@ -61,30 +61,30 @@ class SelectorFilterTest {
 
   @Test
   void theClientsDefaultFilterKeepsCallsOnOneVersion() {
-    assertThat(answers(CallOptions.of(), 40)).containsOnly("stable-a", "stable-b", "canary")
+    assertThat(answers(RequestOptions.defaults(), 40)).containsOnly("stable-a", "stable-b", "canary")
         .contains("stable-a", "stable-b", "canary");
   }
 
   @Test
   void aCallCanAskForTheCanaryByMetadata() {
-    assertThat(answers(CallOptions.of().filter(Filter.any().metadata("track", "canary")), 20)).containsOnly("canary");
+    assertThat(answers(RequestOptions.defaults().withFilter(Filter.any().metadata("track", "canary")), 20)).containsOnly("canary");
   }
 
   @Test
   void aCallsVersionOverridesTheDefault() {
-    assertThat(answers(CallOptions.of().filter(Filter.any().version("2.0.0")), 10)).containsOnly("next");
+    assertThat(answers(RequestOptions.defaults().withFilter(Filter.any().version("2.0.0")), 10)).containsOnly("next");
   }
 
   @Test
   void aFilterNoNodePassesFailsWith404() {
     StepVerifier.create(client.call("shop", "Shop.Who", new Req("x"), Reply.class,
-            CallOptions.of().filter(Filter.any().version("3.0.0"))))
+            RequestOptions.defaults().withFilter(Filter.any().version("3.0.0"))))
         .expectErrorSatisfies(error -> assertThat(micro(error, 404).detail())
             .isEqualTo("service shop: no node with version 3.0.0"))
         .verify(TIMEOUT);
   }
 
-  private static List<String> answers(CallOptions options, int count) {
+  private static List<String> answers(RequestOptions options, int count) {
     return Flux.range(0, count)
         .concatMap(i -> client.<Reply>call("shop", "Shop.Who", new Req("w" + i), Reply.class, options))
         .map(Reply::message)

@@ -70,12 +70,12 @@ class ServiceSettingsTest {
         .verify(TIMEOUT);
 
     Store sameTable = Store.fromSettings(Settings.empty()).scoped(Store.DEFAULT_DATABASE, name);
-    StepVerifier.create(sameTable.read("k", ReadOptions.of()).map(Record::valueAsString))
+    StepVerifier.create(sameTable.read("k", ReadOptions.defaults()).map(Record::valueAsString))
         .expectNext("v")
         .expectComplete()
         .verify(TIMEOUT);
     Store otherTable = Store.forService(name + "-other", Settings.empty());
-    StepVerifier.create(otherTable.list(ListOptions.of()))
+    StepVerifier.create(otherTable.list(ListOptions.defaults()))
         .expectComplete()
         .verify(TIMEOUT);
   }
@@ -111,7 +111,7 @@ class ServiceSettingsTest {
         .handler(new Echo()).settings(Settings.empty()).build();
     assertThat(producer.stream()).isSameAs(consumer.stream());
 
-    StepVerifier.create(consumer.stream().consume(topic, ConsumeOptions.defaults().start(StartPosition.beginning()))
+    StepVerifier.create(consumer.stream().consume(topic, ConsumeOptions.defaults().withStart(StartPosition.beginning()))
             .map(event -> new String(event.payload(), java.nio.charset.StandardCharsets.UTF_8)))
         .then(() -> producer.stream().publish(topic, "created".getBytes(java.nio.charset.StandardCharsets.UTF_8),
             Map.of()).block(TIMEOUT))

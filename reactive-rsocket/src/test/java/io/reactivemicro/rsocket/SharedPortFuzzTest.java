@@ -11,7 +11,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.reactivemicro.Service;
-import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.server.Handler;
@@ -293,7 +293,7 @@ class SharedPortFuzzTest {
   /** Checks that a normal call succeeds over RSocket and over HTTP and that no buffer leaked. */
   private static void assertServerStillServes() throws InterruptedException {
     assertThat(client.call(SERVICE, "F.Greeting", new Hello("still here"), Reply.class,
-            CallOptions.of().timeout(TIMEOUT)).block(TIMEOUT))
+            RequestOptions.defaults().withTimeout(TIMEOUT)).block(TIMEOUT))
         .isEqualTo(new Reply("Hello still here"));
     byte[] body = "{\"name\":\"http\"}".getBytes(UTF_8);
     String head = "POST / HTTP/1.1\r\nHost: fuzz\r\nContent-Type: application/json\r\nMicro-Endpoint: F.Greeting\r\n"

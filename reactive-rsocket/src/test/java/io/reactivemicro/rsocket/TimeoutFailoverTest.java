@@ -4,7 +4,7 @@ import static io.reactivemicro.rsocket.RpcTestSupport.LOOPBACK;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.Service;
-import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.rsocket.RpcTestSupport.Reply;
@@ -68,7 +68,7 @@ class TimeoutFailoverTest {
     Selector selector = Selector.builder(registry).strategy(Strategy.roundRobin()).clock(clock)
         .backoff(BACKOFF, Duration.ofSeconds(8)).build();
     client = Client.builder().registry(registry).selector(selector)
-        .defaults(CallOptions.of().timeout(CALL_TIMEOUT)).build();
+        .defaults(RequestOptions.defaults().withTimeout(CALL_TIMEOUT)).build();
     // Connections to both instances are open before anything is timed.
     calls(4, 1);
     assertThat(slow.started.get()).isPositive();

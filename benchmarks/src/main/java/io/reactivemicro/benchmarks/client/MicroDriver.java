@@ -2,7 +2,7 @@ package io.reactivemicro.benchmarks.client;
 
 import io.reactivemicro.benchmarks.Payloads;
 import io.reactivemicro.benchmarks.Payloads.Order;
-import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.codec.BytesCodec;
 import io.reactivemicro.registry.Registry;
@@ -19,7 +19,7 @@ import reactor.core.publisher.Sinks;
 public final class MicroDriver implements Driver {
 
   private final Client client;
-  private final CallOptions options;
+  private final RequestOptions options;
   private final boolean bytes;
 
   /**
@@ -30,7 +30,7 @@ public final class MicroDriver implements Driver {
    */
   public MicroDriver(int port, boolean bytes) {
     this.client = Client.builder().registry(Registry.memory()).build();
-    CallOptions fixed = CallOptions.of().address("127.0.0.1:" + port);
+    RequestOptions fixed = RequestOptions.defaults().address("127.0.0.1:" + port);
     this.options = bytes ? fixed.contentType(BytesCodec.CONTENT_TYPE) : fixed;
     this.bytes = bytes;
     verify();
@@ -42,7 +42,7 @@ public final class MicroDriver implements Driver {
   }
 
   /** Returns the options of every call: the fixed address and, for bytes, the content type. */
-  public CallOptions options() {
+  public RequestOptions options() {
     return options;
   }
 

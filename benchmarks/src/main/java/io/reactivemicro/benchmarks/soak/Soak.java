@@ -1,6 +1,6 @@
 package io.reactivemicro.benchmarks.soak;
 
-import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.registry.Node;
 import io.reactivemicro.registry.Registry;
@@ -125,7 +125,7 @@ public final class Soak {
   /** An honest caller: calls, streams and channels, each with a timeout, and counts what fails. */
   private void honest(Client client) {
     long i = honestCalls.get();
-    CallOptions options = CallOptions.of().timeout(Duration.ofSeconds(5)).idempotent(true).retries(3);
+    RequestOptions options = RequestOptions.defaults().timeout(Duration.ofSeconds(5)).idempotent(true).retries(3);
     long start = System.nanoTime();
     try {
       if (i % 20 == 0) {

@@ -102,7 +102,7 @@ public final class Subscribers {
       Sinks.Empty<Void> active = Sinks.empty();
       Sinks.Empty<Void> done = Sinks.empty();
       AtomicBoolean activated = new AtomicBoolean();
-      SubscribeOptions options = SubscribeOptions.of().withQueue(method.queue).withBufferSize(method.bufferSize)
+      SubscribeOptions options = SubscribeOptions.defaults().withQueue(method.queue).withBufferSize(method.bufferSize)
           .withOnActive(() -> {
             activated.set(true);
             active.tryEmitEmpty();

@@ -125,7 +125,7 @@ public final class GroupEngine {
         if (member.cancelled) {
           return;
         }
-        String name = member.options.group().orElse(null);
+        String name = member.options.group();
         if (name == null) {
           group = new Group(member.topic, "_" + Ids.random(), false);
           group.cursor = startCursor(member.topic, member.options.start());
@@ -344,7 +344,7 @@ public final class GroupEngine {
     private Step deadLetter(ConsumeOptions options, Pending entry, StoredEvent stored) {
       entry.attempt++;
       entry.owner = null;
-      String dlq = options.deadLetterTopic().orElse(null);
+      String dlq = options.deadLetterTopic();
       if (dlq == null) {
         pending.remove(entry.sequence);
         persist();

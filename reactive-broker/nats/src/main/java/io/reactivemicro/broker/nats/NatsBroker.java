@@ -41,7 +41,7 @@ import reactor.core.scheduler.Schedulers;
  *
  * <pre>{@code
  * Broker broker = NatsBroker.create(List.of("nats://127.0.0.1:4222"));
- * broker.subscribe("orders", SubscribeOptions.of().withQueue("billing")).subscribe(...);
+ * broker.subscribe("orders", SubscribeOptions.defaults().withQueue("billing")).subscribe(...);
  * }</pre>
  */
 public final class NatsBroker implements Broker {

@@ -48,7 +48,7 @@ import reactor.util.Loggers;
  *
  * <pre>{@code
  * Broker broker = RabbitMqBroker.create(List.of("127.0.0.1:5672"));
- * broker.subscribe("orders", SubscribeOptions.of().withQueue("billing")).subscribe(...);
+ * broker.subscribe("orders", SubscribeOptions.defaults().withQueue("billing")).subscribe(...);
  * }</pre>
  */
 public final class RabbitMqBroker implements Broker {

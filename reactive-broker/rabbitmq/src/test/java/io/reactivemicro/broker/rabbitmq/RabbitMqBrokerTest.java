@@ -83,7 +83,7 @@ class RabbitMqBrokerTest extends BrokerContract {
     String topic = topic();
     String queue = queue();
     Sinks.Empty<Void> active = Sinks.empty();
-    StepVerifier.create(subscriber.deliveries(topic, SubscribeOptions.of().withQueue(queue)
+    StepVerifier.create(subscriber.deliveries(topic, SubscribeOptions.defaults().withQueue(queue)
             .withOnActive(active::tryEmitEmpty)))
         .then(() -> active.asMono().block(TIMEOUT))
         .then(() -> publisher.publish(topic, Message.of("once".getBytes(UTF_8))).block(TIMEOUT))
@@ -105,14 +105,14 @@ class RabbitMqBrokerTest extends BrokerContract {
     String topic = topic();
     String queue = queue();
     Sinks.Empty<Void> active = Sinks.empty();
-    StepVerifier.create(subscriber.deliveries(topic, SubscribeOptions.of().withQueue(queue)
+    StepVerifier.create(subscriber.deliveries(topic, SubscribeOptions.defaults().withQueue(queue)
             .withOnActive(active::tryEmitEmpty)).map(Delivery::message))
         .then(() -> active.asMono().block(TIMEOUT))
         .then(() -> publisher.publish(topic, Message.of("kept".getBytes(UTF_8))).block(TIMEOUT))
         .expectNextCount(1)
         .thenCancel()
         .verify(TIMEOUT);
-    StepVerifier.create(subscriber.subscribe(topic, SubscribeOptions.of().withQueue(queue)))
+    StepVerifier.create(subscriber.subscribe(topic, SubscribeOptions.defaults().withQueue(queue)))
         .assertNext(m -> assertThat(new String(m.body(), UTF_8)).isEqualTo("kept"))
         .thenCancel()
         .verify(TIMEOUT);

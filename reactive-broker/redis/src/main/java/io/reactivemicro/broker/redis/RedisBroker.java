@@ -49,7 +49,7 @@ import reactor.util.Loggers;
  *
  * <pre>{@code
  * Broker broker = RedisBroker.create(List.of("127.0.0.1:6379"));
- * broker.subscribe("orders", SubscribeOptions.of().withQueue("billing")).subscribe(...);
+ * broker.subscribe("orders", SubscribeOptions.defaults().withQueue("billing")).subscribe(...);
  * }</pre>
  */
 public final class RedisBroker implements Broker {

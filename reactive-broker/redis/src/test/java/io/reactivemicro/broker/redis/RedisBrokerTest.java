@@ -74,13 +74,13 @@ class RedisBrokerTest extends BrokerContract {
     String topic = topic();
     String queue = queue();
     Sinks.Empty<Void> active = Sinks.empty();
-    StepVerifier.create(subscriber.subscribe(topic, SubscribeOptions.of().withQueue(queue)
+    StepVerifier.create(subscriber.subscribe(topic, SubscribeOptions.defaults().withQueue(queue)
             .withOnActive(active::tryEmitEmpty)))
         .then(() -> active.asMono().block(TIMEOUT))
         .thenCancel()
         .verify(TIMEOUT);
     publisher.publish(topic, Message.of(Map.of("k", "v"), "waiting".getBytes(UTF_8))).block(TIMEOUT);
-    StepVerifier.create(subscriber.subscribe(topic, SubscribeOptions.of().withQueue(queue)))
+    StepVerifier.create(subscriber.subscribe(topic, SubscribeOptions.defaults().withQueue(queue)))
         .assertNext(m -> {
           assertThat(new String(m.body(), UTF_8)).isEqualTo("waiting");
           assertThat(m.headers()).containsEntry("k", "v");
@@ -94,7 +94,7 @@ class RedisBrokerTest extends BrokerContract {
     String topic = topic();
     String queue = queue();
     Sinks.Empty<Void> active = Sinks.empty();
-    StepVerifier.create(subscriber.subscribe(topic, SubscribeOptions.of().withQueue(queue)
+    StepVerifier.create(subscriber.subscribe(topic, SubscribeOptions.defaults().withQueue(queue)
             .withOnActive(active::tryEmitEmpty)).map(m -> new String(m.body(), UTF_8)), 1)
         .then(() -> active.asMono().block(TIMEOUT))
         .then(() -> {

@@ -56,7 +56,7 @@ import reactor.util.Loggers;
  *
  * <pre>{@code
  * Broker broker = new RSocketBroker(Registry.fromSettings(settings), ":0");
- * broker.subscribe("orders", SubscribeOptions.of().withQueue("billing")).subscribe(...);
+ * broker.subscribe("orders", SubscribeOptions.defaults().withQueue("billing")).subscribe(...);
  * broker.publish("orders", Message.of(bytes)).block();
  * }</pre>
  */

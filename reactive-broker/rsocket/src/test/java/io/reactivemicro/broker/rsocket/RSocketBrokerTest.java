@@ -44,7 +44,7 @@ class RSocketBrokerTest extends BrokerContract {
         List.of(new Node("stale", "127.0.0.1:1", Map.of("topic", topic, "queue", queue))));
     registry.register(stale, Duration.ofMinutes(1)).block(TIMEOUT);
     Sinks.Empty<Void> active = Sinks.empty();
-    StepVerifier.create(subscriber.subscribe(topic, SubscribeOptions.of().withQueue(queue)
+    StepVerifier.create(subscriber.subscribe(topic, SubscribeOptions.defaults().withQueue(queue)
             .withOnActive(active::tryEmitEmpty)).map(m -> new String(m.body(), UTF_8)))
         .then(() -> active.asMono().block(TIMEOUT))
         .then(() -> {

@@ -45,7 +45,7 @@ class FileStoreTest extends StoreContract {
   void recordsSurviveClosingAndReopening(@TempDir Path other) {
     FileStore first = FileStore.builder(other).build();
     first.write(Record.of("k", "v").withMetadata(Map.of("m", "1"))).block(TIMEOUT);
-    first.write(Record.of("gone", "x"), WriteOptions.of().to("db", "tbl")).block(TIMEOUT);
+    first.write(Record.of("gone", "x"), WriteOptions.defaults().withNamespace("db", "tbl")).block(TIMEOUT);
     first.close().block(TIMEOUT);
 
     FileStore second = FileStore.builder(other).build();
@@ -53,7 +53,7 @@ class FileStoreTest extends StoreContract {
       Record record = second.read("k").single().block(TIMEOUT);
       assertThat(record.valueAsString()).isEqualTo("v");
       assertThat(record.metadata()).isEqualTo(Map.of("m", "1"));
-      assertThat(second.list(ListOptions.of().from("db", "tbl")).collectList().block(TIMEOUT))
+      assertThat(second.list(ListOptions.defaults().withNamespace("db", "tbl")).collectList().block(TIMEOUT))
           .containsExactly("gone");
     } finally {
       second.close().block(TIMEOUT);
@@ -117,7 +117,7 @@ class FileStoreTest extends StoreContract {
   @Test
   void purgeRemovesExpiredRecordsFromTheFile() {
     FileStore store = (FileStore) backend();
-    store.write(Record.of("short", "x"), WriteOptions.of().ttl(Duration.ofSeconds(1))).block(TIMEOUT);
+    store.write(Record.of("short", "x"), WriteOptions.defaults().withTtl(Duration.ofSeconds(1))).block(TIMEOUT);
     store.write(Record.of("long", "y")).block(TIMEOUT);
     passTime(Duration.ofSeconds(2));
 

@@ -66,7 +66,7 @@ class PostgresStoreTest extends StoreContract {
   @Test
   void purgeDeletesExpiredRows() {
     PostgresStore store = (PostgresStore) backend();
-    store.write(Record.of("short", "x"), WriteOptions.of().ttl(Duration.ofSeconds(1)).to(database, TABLE))
+    store.write(Record.of("short", "x"), WriteOptions.defaults().withTtl(Duration.ofSeconds(1)).withNamespace(database, TABLE))
         .block(TIMEOUT);
     passTime(Duration.ofSeconds(2));
 

@@ -81,7 +81,7 @@ class RedisStoreTest extends StoreContract {
 
   @Test
   void recordsAreHashesUnderNamespacedKeysWithARedisTtl() {
-    store().write(Record.of("k:1", "v"), WriteOptions.of().ttl(Duration.ofMinutes(10))).block(TIMEOUT);
+    store().write(Record.of("k:1", "v"), WriteOptions.defaults().withTtl(Duration.ofMinutes(10))).block(TIMEOUT);
     store().write(Record.of("forever", "v")).block(TIMEOUT);
 
     String key = database + ":" + TABLE + ":k:1";
@@ -94,7 +94,7 @@ class RedisStoreTest extends StoreContract {
   void redisRemovesExpiredRecordsInRealTime() {
     Store realTime = RedisStore.builder(URI).build().scoped(database, TABLE);
     try {
-      realTime.write(Record.of("short", "v"), WriteOptions.of().ttl(Duration.ofMillis(300))).block(TIMEOUT);
+      realTime.write(Record.of("short", "v"), WriteOptions.defaults().withTtl(Duration.ofMillis(300))).block(TIMEOUT);
       String key = database + ":" + TABLE + ":short";
 
       // Polled until gone; a poll slower than the interval skips ticks rather than failing the test.

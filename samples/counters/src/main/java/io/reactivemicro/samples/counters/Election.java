@@ -140,10 +140,10 @@ final class Election {
    * not change (or only if absent), try again from the read after a conflict.
    */
   private Mono<Heartbeat> write(Heartbeat beat) {
-    return Mono.defer(() -> heartbeats.read(HEARTBEAT_KEY, ReadOptions.of()).next()
+    return Mono.defer(() -> heartbeats.read(HEARTBEAT_KEY, ReadOptions.defaults()).next()
             .map(current -> condition(current, beat))
-            .onErrorResume(Election::isNotFound, missing -> Mono.just(WriteOptions.of().ifAbsent()))
-            .flatMap(options -> heartbeats.write(HEARTBEAT_KEY, beat, options.ttl(ttl))))
+            .onErrorResume(Election::isNotFound, missing -> Mono.just(WriteOptions.defaults().withIfAbsent()))
+            .flatMap(options -> heartbeats.write(HEARTBEAT_KEY, beat, options.withTtl(ttl))))
         .retryWhen(Retry.max(10).filter(error -> error instanceof MicroException e && e.code() == 409
             && !(error instanceof StaleTerm)))
         .thenReturn(beat);
@@ -154,7 +154,7 @@ final class Election {
       // Fencing: a newer leader wrote already, so this instance's lease ran out even if it was not told yet.
       throw new StaleTerm(current.value().term(), beat.term());
     }
-    return WriteOptions.of().ifVersion(current.version());
+    return WriteOptions.defaults().withIfVersion(current.version());
   }
 
   private static boolean isNotFound(Throwable error) {

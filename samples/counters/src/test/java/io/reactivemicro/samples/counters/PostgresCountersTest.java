@@ -52,7 +52,7 @@ class PostgresCountersTest {
   void cleanUp() {
     Flux.fromIterable(running).concatMap(CountersService::stop).blockLast(TIMEOUT);
     Store store = Store.forService("counters", settings);
-    store.list(ListOptions.of()).concatMap(store::delete).then(store.close()).block(TIMEOUT);
+    store.list(ListOptions.defaults()).concatMap(store::delete).then(store.close()).block(TIMEOUT);
     Mono.usingWhen(ConnectionFactories.get(DATABASE).create(),
             (Connection connection) -> Flux.from(connection.createStatement("DROP TABLE IF EXISTS " + leases).execute())
                 .flatMap(Result::getRowsUpdated).then(),

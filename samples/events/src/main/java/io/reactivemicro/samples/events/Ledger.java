@@ -75,9 +75,9 @@ public final class Ledger {
    */
   public Disposable start() {
     ConsumeOptions options = ConsumeOptions.defaults()
-        .group(GROUP)
-        .start(StartPosition.beginning())
-        .autoAck(false);
+        .withGroup(GROUP)
+        .withStart(StartPosition.beginning())
+        .withAutoAck(false);
     return stream.consume(TOPIC, options)
         .concatMap(event -> apply(event).then(event.ack()))
         .subscribe();

@@ -1,6 +1,6 @@
 package io.reactivemicro.samples.helloworld;
 
-import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.registry.Registry;
 import java.time.Duration;
@@ -28,9 +28,9 @@ public final class Client {
     if (address == null && settings.get("registry").isEmpty()) {
       address = "127.0.0.1:8080";
     }
-    CallOptions options = CallOptions.of().timeout(Duration.ofSeconds(5));
+    RequestOptions options = RequestOptions.defaults().withTimeout(Duration.ofSeconds(5));
     if (address != null) {
-      options = options.address(address);
+      options = options.withAddress(address);
     }
     Registry registry = Registry.fromSettings(settings);
     io.reactivemicro.client.Client client = io.reactivemicro.client.Client.builder().registry(registry).build();

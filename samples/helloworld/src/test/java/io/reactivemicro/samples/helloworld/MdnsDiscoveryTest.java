@@ -3,7 +3,7 @@ package io.reactivemicro.samples.helloworld;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.registry.Node;
 import io.reactivemicro.registry.Registry;
@@ -62,7 +62,7 @@ class MdnsDiscoveryTest {
       try {
         awaitNodes(registry, List.of(firstAddress, secondAddress), first, second);
 
-        Greeter greeter = client.proxy(Greeter.class, "helloworld", CallOptions.of().timeout(Duration.ofSeconds(10)));
+        Greeter greeter = client.proxy(Greeter.class, "helloworld", RequestOptions.defaults().withTimeout(Duration.ofSeconds(10)));
         List<String> answers = Flux.range(0, CALLS)
             .concatMap(i -> greeter.greeting(new Request("caller " + i)))
             .map(Response::message)

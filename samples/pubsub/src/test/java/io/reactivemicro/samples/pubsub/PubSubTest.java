@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.Service;
 import io.reactivemicro.broker.rsocket.RSocketBroker;
-import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.metadata.Metadata;
 import io.reactivemicro.plugin.Settings;
@@ -59,7 +59,7 @@ class PubSubTest {
     Client client = shop.client();
     Flux.range(1, 10)
         .concatMap(i -> client.call("shop", "Shop.Place", new Order("item-" + i, i * 100L), Receipt.class,
-            CallOptions.of().metadata(Metadata.of("X-Request-Id", "r" + i))))
+            RequestOptions.defaults().withMetadata(Metadata.of("X-Request-Id", "r" + i))))
         .then().block(TIMEOUT);
 
     long expectedCents = 100L * (10 * 11 / 2);

@@ -300,8 +300,8 @@ public final class JetStreamStream implements Stream {
       this.topic = topic;
       this.options = options;
       this.sink = sink;
-      this.fresh = options.group().isEmpty();
-      this.durable = durableName(options.group().orElseGet(() -> "fresh-" + Ids.random()), topic);
+      this.fresh = options.group() == null;
+      this.durable = durableName(Objects.requireNonNullElseGet(options.group(), () -> "fresh-" + Ids.random()), topic);
     }
 
     void start() {
@@ -426,7 +426,7 @@ public final class JetStreamStream implements Stream {
     }
 
     private void deadLetter(Message message, NatsJetStreamMetaData meta) {
-      String dlq = options.deadLetterTopic().orElse(null);
+      String dlq = options.deadLetterTopic();
       if (dlq == null) {
         LOG.warn("event {} on {} dropped after {} deliveries (no dead-letter topic)", meta.streamSequence(), topic,
             options.maxDeliveries());

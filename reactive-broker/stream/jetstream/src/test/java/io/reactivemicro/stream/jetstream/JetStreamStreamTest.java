@@ -92,8 +92,8 @@ class JetStreamStreamTest extends StreamContract {
     try {
       String topic = topic("restart");
       Set<String> received = ConcurrentHashMap.newKeySet();
-      ConsumeOptions options = ConsumeOptions.defaults().group("survivor").start(StartPosition.beginning())
-          .autoAck(false).ackWait(Duration.ofSeconds(2));
+      ConsumeOptions options = ConsumeOptions.defaults().withGroup("survivor").withStart(StartPosition.beginning())
+          .withAutoAck(false).withAckWait(Duration.ofSeconds(2));
       Disposable consumer = own.consume(topic, options)
           .concatMap(e -> e.ack().onErrorResume(error -> Mono.empty()).thenReturn(e))
           .subscribe(e -> received.add(text(e)));

@@ -61,8 +61,8 @@ class LogStreamTest extends StreamContract {
   void eventsAndGroupOffsetsSurviveARestart() {
     String topic = topic("restart");
     publish(topic, "0", "1", "2", "3", "4");
-    ConsumeOptions options = ConsumeOptions.defaults().group("ledger").start(StartPosition.beginning())
-        .autoAck(false);
+    ConsumeOptions options = ConsumeOptions.defaults().withGroup("ledger").withStart(StartPosition.beginning())
+        .withAutoAck(false);
     List<Event> first = stream.consume(topic, options).concatMap(e -> e.ack().thenReturn(e)).take(3)
         .collectList().block(TIMEOUT);
     assertThat(first).extracting(StreamContract::text).containsExactly("0", "1", "2");
@@ -71,7 +71,7 @@ class LogStreamTest extends StreamContract {
     stream = LogStream.builder(directory).build();
     List<Event> rest = stream.consume(topic, options).take(2).collectList().block(TIMEOUT);
     assertThat(rest).extracting(StreamContract::text).containsExactly("3", "4");
-    List<Event> all = stream.consume(topic, ConsumeOptions.defaults().start(StartPosition.beginning())).take(5)
+    List<Event> all = stream.consume(topic, ConsumeOptions.defaults().withStart(StartPosition.beginning())).take(5)
         .collectList().block(TIMEOUT);
     assertThat(all).extracting(Event::sequence).containsExactly(1L, 2L, 3L, 4L, 5L);
   }
@@ -80,8 +80,8 @@ class LogStreamTest extends StreamContract {
   void unacknowledgedEventsAreRedeliveredAfterARestartWithTheirDeliveryCount() {
     String topic = topic("pending");
     publish(topic, "0", "1");
-    ConsumeOptions options = ConsumeOptions.defaults().group("worker").start(StartPosition.beginning())
-        .autoAck(false);
+    ConsumeOptions options = ConsumeOptions.defaults().withGroup("worker").withStart(StartPosition.beginning())
+        .withAutoAck(false);
     stream.consume(topic, options).take(2).blockLast(TIMEOUT);
     stream.close().block(TIMEOUT);
 
@@ -121,7 +121,7 @@ class LogStreamTest extends StreamContract {
     LogStream reopened = LogStream.builder(log).build();
     try {
       Set<Integer> stored = new HashSet<>();
-      reopened.consume(topic, ConsumeOptions.defaults().start(StartPosition.beginning()))
+      reopened.consume(topic, ConsumeOptions.defaults().withStart(StartPosition.beginning()))
           .doOnNext(e -> stored.add(Integer.parseInt(text(e))))
           .takeUntil(e -> stored.containsAll(completed))
           .take(Duration.ofSeconds(15))

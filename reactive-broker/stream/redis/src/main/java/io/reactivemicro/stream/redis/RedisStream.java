@@ -337,8 +337,8 @@ public final class RedisStream implements Stream {
       this.key = key(topic);
       this.options = options;
       this.sink = sink;
-      this.fresh = options.group().isEmpty();
-      this.group = options.group().orElseGet(() -> "fresh-" + Ids.random());
+      this.fresh = options.group() == null;
+      this.group = Objects.requireNonNullElseGet(options.group(), () -> "fresh-" + Ids.random());
       this.consumer = Consumer.from(group, Ids.random());
       this.newEntries = XReadArgs.StreamOffset.lastConsumed(key);
     }
@@ -504,7 +504,7 @@ public final class RedisStream implements Stream {
     }
 
     private void deadLetter(Event event) {
-      String dlq = options.deadLetterTopic().orElse(null);
+      String dlq = options.deadLetterTopic();
       Mono<Void> moved;
       if (dlq == null) {
         LOG.warn("event {} on {} dropped after {} deliveries (no dead-letter topic)", event.id(), topic,

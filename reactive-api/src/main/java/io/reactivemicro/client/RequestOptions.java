@@ -8,20 +8,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Per-call options, immutable: each {@code with} method returns a copy. What a call leaves unset comes
- * from the client's defaults ({@link Client.Builder#defaults(CallOptions)}).
+ * from the client's defaults ({@link Client.Builder#defaults(RequestOptions)}).
  *
  * <pre>{@code
- * CallOptions options = CallOptions.of()
- *     .timeout(Duration.ofMillis(500))
- *     .metadata("X-Tenant", "acme")
- *     .idempotent(true)
- *     .retries(3);
+ * RequestOptions options = RequestOptions.defaults()
+ *     .withTimeout(Duration.ofMillis(500))
+ *     .withMetadata("X-Tenant", "acme")
+ *     .withIdempotent(true)
+ *     .withRetries(3);
  * }</pre>
  */
-public final class CallOptions {
+public final class RequestOptions {
 
-  private static final CallOptions NONE =
-      new CallOptions(null, null, Metadata.empty(), null, null, null, null, Filter.any(), null, null);
+  private static final RequestOptions NONE =
+      new RequestOptions(null, null, Metadata.empty(), null, null, null, null, Filter.any(), null, null);
 
   private final @Nullable Duration timeout;
   private final @Nullable String contentType;
@@ -34,7 +34,7 @@ public final class CallOptions {
   private final @Nullable Duration streamTimeout;
   private final @Nullable Duration streamIdleTimeout;
 
-  private CallOptions(@Nullable Duration timeout, @Nullable String contentType, Metadata metadata,
+  private RequestOptions(@Nullable Duration timeout, @Nullable String contentType, Metadata metadata,
       @Nullable Integer retries, @Nullable Boolean idempotent, @Nullable String address, @Nullable Duration backoff,
       Filter filter, @Nullable Duration streamTimeout, @Nullable Duration streamIdleTimeout) {
     this.timeout = timeout;
@@ -50,37 +50,37 @@ public final class CallOptions {
   }
 
   /** Returns options with nothing set. */
-  public static CallOptions of() {
+  public static RequestOptions defaults() {
     return NONE;
   }
 
   /**
    * Returns these options with a timeout for request-response and fire-and-forget calls, per attempt.
-   * Streams and channels are bounded by {@link #streamTimeout(Duration)} and
-   * {@link #streamIdleTimeout(Duration)} instead.
+   * Streams and channels are bounded by {@link #withStreamTimeout(Duration)} and
+   * {@link #withStreamIdleTimeout(Duration)} instead.
    */
-  public CallOptions timeout(Duration timeout) {
+  public RequestOptions withTimeout(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
-    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
+    return new RequestOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
         streamTimeout, streamIdleTimeout);
   }
 
   /** Returns these options with the content type to encode the request and decode the response in. */
-  public CallOptions contentType(String contentType) {
+  public RequestOptions withContentType(String contentType) {
     Objects.requireNonNull(contentType, "contentType");
-    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
+    return new RequestOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
         streamTimeout, streamIdleTimeout);
   }
 
   /** Returns these options with one more header, sent on top of the metadata in the caller's context. */
-  public CallOptions metadata(String key, String value) {
-    return new CallOptions(timeout, contentType, metadata.with(key, value), retries, idempotent, address, backoff, filter,
+  public RequestOptions withMetadata(String key, String value) {
+    return new RequestOptions(timeout, contentType, metadata.with(key, value), retries, idempotent, address, backoff, filter,
         streamTimeout, streamIdleTimeout);
   }
 
   /** Returns these options with more headers. */
-  public CallOptions metadata(Metadata more) {
-    return new CallOptions(timeout, contentType, metadata.merge(more), retries, idempotent, address, backoff, filter,
+  public RequestOptions withMetadata(Metadata more) {
+    return new RequestOptions(timeout, contentType, metadata.merge(more), retries, idempotent, address, backoff, filter,
         streamTimeout, streamIdleTimeout);
   }
 
@@ -91,11 +91,11 @@ public final class CallOptions {
    * that could not be reached, before anything was sent, is skipped for the next whatever the endpoint,
    * without counting as a retry.
    */
-  public CallOptions retries(int retries) {
+  public RequestOptions withRetries(int retries) {
     if (retries < 0) {
       throw new IllegalArgumentException("retries must not be negative");
     }
-    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
+    return new RequestOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
         streamTimeout, streamIdleTimeout);
   }
 
@@ -103,22 +103,22 @@ public final class CallOptions {
    * Returns these options saying whether the endpoint may run twice, which allows retries. When unset,
    * the service's registration decides: an endpoint declared {@code @Endpoint(idempotent = true)} is.
    */
-  public CallOptions idempotent(boolean idempotent) {
-    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
+  public RequestOptions withIdempotent(boolean idempotent) {
+    return new RequestOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
         streamTimeout, streamIdleTimeout);
   }
 
   /** Returns these options sending the call to a fixed {@code host:port} rather than selecting a node. */
-  public CallOptions address(String address) {
+  public RequestOptions withAddress(String address) {
     Objects.requireNonNull(address, "address");
-    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
+    return new RequestOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
         streamTimeout, streamIdleTimeout);
   }
 
   /** Returns these options with the pause before the first retry; it doubles with each retry after. */
-  public CallOptions backoff(Duration backoff) {
+  public RequestOptions withBackoff(Duration backoff) {
     Objects.requireNonNull(backoff, "backoff");
-    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
+    return new RequestOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
         streamTimeout, streamIdleTimeout);
   }
 
@@ -127,9 +127,9 @@ public final class CallOptions {
    * one version or those carrying a {@code track=canary} metadata entry. A filter set here is merged
    * with the client's default one: its version wins, and its metadata entries are added to theirs.
    */
-  public CallOptions filter(Filter filter) {
+  public RequestOptions withFilter(Filter filter) {
     Objects.requireNonNull(filter, "filter");
-    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
+    return new RequestOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
         streamTimeout, streamIdleTimeout);
   }
 
@@ -137,9 +137,9 @@ public final class CallOptions {
    * Returns these options with a time a stream or channel call may last in all: once it has passed, the
    * call is cancelled (on the server too) and fails with a 408. Unset, a stream lasts until it ends.
    */
-  public CallOptions streamTimeout(Duration total) {
+  public RequestOptions withStreamTimeout(Duration total) {
     positive(total, "streamTimeout");
-    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter, total,
+    return new RequestOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter, total,
         streamIdleTimeout);
   }
 
@@ -148,9 +148,9 @@ public final class CallOptions {
    * arrives for that long, the call is cancelled (on the server too) and fails with a 408. Unset, a stream
    * may wait for its next message for ever.
    */
-  public CallOptions streamIdleTimeout(Duration idle) {
+  public RequestOptions withStreamIdleTimeout(Duration idle) {
     positive(idle, "streamIdleTimeout");
-    return new CallOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
+    return new RequestOptions(timeout, contentType, metadata, retries, idempotent, address, backoff, filter,
         streamTimeout, idle);
   }
 
@@ -217,8 +217,8 @@ public final class CallOptions {
    * @param defaults the fallback
    * @return the merged options
    */
-  public CallOptions orElse(CallOptions defaults) {
-    return new CallOptions(
+  public RequestOptions orElse(RequestOptions defaults) {
+    return new RequestOptions(
         timeout != null ? timeout : defaults.timeout,
         contentType != null ? contentType : defaults.contentType,
         defaults.metadata.merge(metadata),
@@ -233,7 +233,7 @@ public final class CallOptions {
 
   @Override
   public String toString() {
-    return "CallOptions{timeout=" + timeout + ", contentType=" + contentType + ", metadata=" + metadata
+    return "RequestOptions{timeout=" + timeout + ", contentType=" + contentType + ", metadata=" + metadata
         + ", retries=" + retries + ", idempotent=" + idempotent + ", address=" + address + ", backoff=" + backoff
         + ", filter=" + filter + ", streamTimeout=" + streamTimeout + ", streamIdleTimeout=" + streamIdleTimeout
         + '}';

@@ -12,7 +12,7 @@ class CallOptionsTest {
 
   @Test
   void nothingIsSetByDefault() {
-    CallOptions options = CallOptions.of();
+    RequestOptions options = RequestOptions.defaults();
 
     assertThat(options.timeout()).isNull();
     assertThat(options.contentType()).isNull();
@@ -25,9 +25,9 @@ class CallOptionsTest {
 
   @Test
   void optionsAreImmutable() {
-    CallOptions base = CallOptions.of();
+    RequestOptions base = RequestOptions.defaults();
 
-    CallOptions changed = base.timeout(Duration.ofSeconds(1)).metadata("k", "v");
+    RequestOptions changed = base.withTimeout(Duration.ofSeconds(1)).withMetadata("k", "v");
 
     assertThat(base.timeout()).isNull();
     assertThat(base.metadata().isEmpty()).isTrue();
@@ -36,19 +36,19 @@ class CallOptionsTest {
 
   @Test
   void orElseKeepsWhatIsSetAndFillsTheRestFromTheDefaults() {
-    CallOptions defaults = CallOptions.of()
-        .timeout(Duration.ofSeconds(5))
-        .contentType("application/json")
-        .retries(1)
-        .idempotent(false)
-        .address("10.0.0.1:8080")
-        .backoff(Duration.ofMillis(100));
-    CallOptions call = CallOptions.of()
-        .timeout(Duration.ofMillis(250))
-        .retries(3)
-        .idempotent(true);
+    RequestOptions defaults = RequestOptions.defaults()
+        .withTimeout(Duration.ofSeconds(5))
+        .withContentType("application/json")
+        .withRetries(1)
+        .withIdempotent(false)
+        .withAddress("10.0.0.1:8080")
+        .withBackoff(Duration.ofMillis(100));
+    RequestOptions call = RequestOptions.defaults()
+        .withTimeout(Duration.ofMillis(250))
+        .withRetries(3)
+        .withIdempotent(true);
 
-    CallOptions merged = call.orElse(defaults);
+    RequestOptions merged = call.orElse(defaults);
 
     assertThat(merged.timeout()).isEqualTo(Duration.ofMillis(250));
     assertThat(merged.retries()).isEqualTo(3);
@@ -60,8 +60,8 @@ class CallOptionsTest {
 
   @Test
   void orElseKeepsAnExplicitZeroAndFalse() {
-    CallOptions merged = CallOptions.of().retries(0).idempotent(false)
-        .orElse(CallOptions.of().retries(5).idempotent(true));
+    RequestOptions merged = RequestOptions.defaults().withRetries(0).withIdempotent(false)
+        .orElse(RequestOptions.defaults().withRetries(5).withIdempotent(true));
 
     assertThat(merged.retries()).isZero();
     assertThat(merged.idempotent()).isFalse();
@@ -69,8 +69,8 @@ class CallOptionsTest {
 
   @Test
   void orElseMergesMetadataWithTheCallsHeadersWinning() {
-    CallOptions defaults = CallOptions.of().metadata("X-Tenant", "acme").metadata("X-Zone", "eu");
-    CallOptions call = CallOptions.of().metadata(Metadata.of("x-tenant", "globex", "X-User", "ada"));
+    RequestOptions defaults = RequestOptions.defaults().withMetadata("X-Tenant", "acme").withMetadata("X-Zone", "eu");
+    RequestOptions call = RequestOptions.defaults().withMetadata(Metadata.of("x-tenant", "globex", "X-User", "ada"));
 
     Metadata merged = call.orElse(defaults).metadata();
 
@@ -82,35 +82,35 @@ class CallOptionsTest {
 
   @Test
   void metadataAccumulates() {
-    CallOptions options = CallOptions.of().metadata("a", "1").metadata("b", "2").metadata("A", "3");
+    RequestOptions options = RequestOptions.defaults().withMetadata("a", "1").withMetadata("b", "2").withMetadata("A", "3");
 
     assertThat(options.metadata()).isEqualTo(Metadata.of("a", "3", "b", "2"));
   }
 
   @Test
   void negativeRetriesAreRefused() {
-    assertThatThrownBy(() -> CallOptions.of().retries(-1))
+    assertThatThrownBy(() -> RequestOptions.defaults().withRetries(-1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("retries must not be negative");
-    assertThat(CallOptions.of().retries(0).retries()).isZero();
+    assertThat(RequestOptions.defaults().withRetries(0).retries()).isZero();
   }
 
   @Test
   void nullDurationsAndStringsAreRefused() {
-    assertThatThrownBy(() -> CallOptions.of().timeout(null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> CallOptions.of().backoff(null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> CallOptions.of().address(null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> CallOptions.of().contentType(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> RequestOptions.defaults().withTimeout(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> RequestOptions.defaults().withBackoff(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> RequestOptions.defaults().withAddress(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> RequestOptions.defaults().withContentType(null)).isInstanceOf(NullPointerException.class);
   }
 
   @Test
   void theFilterOfACallIsMergedWithTheDefaultOne() {
-    CallOptions defaults = CallOptions.of().filter(Filter.any().version("1.0.0").metadata("zone", "eu"));
+    RequestOptions defaults = RequestOptions.defaults().withFilter(Filter.any().version("1.0.0").metadata("zone", "eu"));
 
-    CallOptions merged = CallOptions.of().filter(Filter.any().metadata("track", "canary")).orElse(defaults);
+    RequestOptions merged = RequestOptions.defaults().withFilter(Filter.any().metadata("track", "canary")).orElse(defaults);
 
-    assertThat(CallOptions.of().filter().isAny()).isTrue();
+    assertThat(RequestOptions.defaults().filter().isAny()).isTrue();
     assertThat(merged.filter()).isEqualTo(Filter.any().version("1.0.0").metadata("zone", "eu").metadata("track", "canary"));
-    assertThat(CallOptions.of().orElse(defaults).filter()).isEqualTo(defaults.filter());
+    assertThat(RequestOptions.defaults().orElse(defaults).filter()).isEqualTo(defaults.filter());
   }
 }

@@ -97,6 +97,11 @@ final class DefaultService implements Service {
   }
 
   @Override
+  public String address() {
+    return server.address();
+  }
+
+  @Override
   public Server server() {
     return server;
   }

@@ -54,6 +54,12 @@ public interface Service {
   /** Returns the service version. */
   String version();
 
+  /**
+   * Returns the address the service is bound to once started, as {@code host:port} (the port chosen by
+   * the system when the configured one is {@code 0}); before, the configured address.
+   */
+  String address();
+
   /** Returns the server. */
   Server server();
 

@@ -2,11 +2,11 @@ package io.reactivemicro.client;
 
 import io.reactivemicro.broker.Broker;
 import io.reactivemicro.codec.Codecs;
+import io.reactivemicro.codec.TypeRef;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.selector.Selector;
 import io.reactivemicro.transport.spi.ClientTransport;
 import io.reactivemicro.transport.TransportOptions;
-import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,36 +53,60 @@ public interface Client {
   /**
    * Calls a request-response endpoint.
    *
-   * @param service the service name
+   * @param service the service name; may be empty when the options give an address
    * @param endpoint the endpoint, such as {@code Helloworld.Greeting}
    * @param request the request, or {@code null} for an endpoint that takes none
-   * @param responseType the type of the response
+   * @param responseType the type of the response, generic types included
    * @param options per-call options
    * @param <T> the response type
    * @return a {@code Mono} of the response, empty when the endpoint returns none
    */
-  <T> Mono<T> call(String service, String endpoint, @Nullable Object request, Type responseType, RequestOptions options);
+  <T> Mono<T> call(String service, String endpoint, @Nullable Object request, TypeRef<T> responseType,
+      RequestOptions options);
+
+  /** Calls a request-response endpoint with a response class. */
+  default <T> Mono<T> call(String service, String endpoint, @Nullable Object request, Class<T> responseType,
+      RequestOptions options) {
+    return call(service, endpoint, request, TypeRef.of(responseType), options);
+  }
 
   /** Calls a request-response endpoint with default options. */
   default <T> Mono<T> call(String service, String endpoint, @Nullable Object request, Class<T> responseType) {
+    return call(service, endpoint, request, TypeRef.of(responseType), RequestOptions.defaults());
+  }
+
+  /** Calls a request-response endpoint with default options, for a generic response type. */
+  default <T> Mono<T> call(String service, String endpoint, @Nullable Object request, TypeRef<T> responseType) {
     return call(service, endpoint, request, responseType, RequestOptions.defaults());
   }
 
   /**
    * Calls a request-stream endpoint.
    *
-   * @param service the service name
-   * @param endpoint the endpoint
+   * @param service the service name; may be empty when the options give an address
+   * @param endpoint the endpoint, such as {@code Helloworld.Greeting}
    * @param request the request
-   * @param responseType the type of each response
+   * @param responseType the type of the responses, generic types included
    * @param options per-call options
    * @param <T> the response type
    * @return a {@code Flux} of responses whose demand reaches the handler; cancelling it cancels the stream
    */
-  <T> Flux<T> stream(String service, String endpoint, @Nullable Object request, Type responseType, RequestOptions options);
+  <T> Flux<T> stream(String service, String endpoint, @Nullable Object request, TypeRef<T> responseType,
+      RequestOptions options);
+
+  /** Calls a request-stream endpoint with a response class. */
+  default <T> Flux<T> stream(String service, String endpoint, @Nullable Object request, Class<T> responseType,
+      RequestOptions options) {
+    return stream(service, endpoint, request, TypeRef.of(responseType), options);
+  }
 
   /** Calls a request-stream endpoint with default options. */
   default <T> Flux<T> stream(String service, String endpoint, @Nullable Object request, Class<T> responseType) {
+    return stream(service, endpoint, request, TypeRef.of(responseType), RequestOptions.defaults());
+  }
+
+  /** Calls a request-stream endpoint with default options, for a generic response type. */
+  default <T> Flux<T> stream(String service, String endpoint, @Nullable Object request, TypeRef<T> responseType) {
     return stream(service, endpoint, request, responseType, RequestOptions.defaults());
   }
 
@@ -90,25 +114,37 @@ public interface Client {
    * Opens a channel: requests flow to the endpoint as it asks for them, responses flow back. A
    * {@code requests} publisher that completes empty opens no channel, and the result completes empty.
    *
-   * @param service the service name
-   * @param endpoint the endpoint
+   * @param service the service name; may be empty when the options give an address
+   * @param endpoint the endpoint, such as {@code Helloworld.Greeting}
    * @param requests the requests
-   * @param responseType the type of each response
+   * @param responseType the type of the responses, generic types included
    * @param options per-call options
    * @param <T> the response type
    * @return a {@code Flux} of responses
    */
-  <T> Flux<T> channel(String service, String endpoint, Publisher<?> requests, Type responseType, RequestOptions options);
+  <T> Flux<T> channel(String service, String endpoint, Publisher<?> requests, TypeRef<T> responseType,
+      RequestOptions options);
+
+  /** Opens a channel with a response class. */
+  default <T> Flux<T> channel(String service, String endpoint, Publisher<?> requests, Class<T> responseType,
+      RequestOptions options) {
+    return channel(service, endpoint, requests, TypeRef.of(responseType), options);
+  }
 
   /** Opens a channel with default options. */
   default <T> Flux<T> channel(String service, String endpoint, Publisher<?> requests, Class<T> responseType) {
+    return channel(service, endpoint, requests, TypeRef.of(responseType), RequestOptions.defaults());
+  }
+
+  /** Opens a channel with default options, for a generic response type. */
+  default <T> Flux<T> channel(String service, String endpoint, Publisher<?> requests, TypeRef<T> responseType) {
     return channel(service, endpoint, requests, responseType, RequestOptions.defaults());
   }
 
   /**
    * Sends a request and expects no response.
    *
-   * @param service the service name
+   * @param service the service name; may be empty when the options give an address
    * @param endpoint the endpoint
    * @param request the request
    * @param options per-call options
@@ -150,7 +186,7 @@ public interface Client {
    * once.
    *
    * @param api an interface
-   * @param service the service the proxy calls
+   * @param service the service the proxy calls; may be empty when the options give an address
    * @param options options for every call of the proxy
    * @param <T> the interface
    * @return the proxy
@@ -161,6 +197,23 @@ public interface Client {
   /** Returns a typed proxy with default options. */
   default <T> T proxy(Class<T> api, String service) {
     return proxy(api, service, RequestOptions.defaults());
+  }
+
+  /**
+   * Returns a typed proxy that calls the node at the options' address, with no service name and no
+   * registry lookup.
+   *
+   * @param api an interface
+   * @param options options for every call of the proxy, with an {@link RequestOptions#withAddress address}
+   * @param <T> the interface
+   * @return the proxy
+   * @throws IllegalArgumentException when the options give no address, or as {@link #proxy(Class, String, RequestOptions)}
+   */
+  default <T> T proxy(Class<T> api, RequestOptions options) {
+    if (options.address() == null) {
+      throw new IllegalArgumentException("a proxy without a service name needs an address: RequestOptions.withAddress(..)");
+    }
+    return proxy(api, "", options);
   }
 
   /** Builds the default {@link Client}. */

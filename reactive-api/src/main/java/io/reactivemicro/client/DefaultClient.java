@@ -5,6 +5,7 @@ import io.reactivemicro.broker.Message;
 import io.reactivemicro.codec.Codec;
 import io.reactivemicro.codec.CodecException;
 import io.reactivemicro.codec.Codecs;
+import io.reactivemicro.codec.TypeRef;
 import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.metadata.Metadata;
 import io.reactivemicro.registry.Node;
@@ -94,28 +95,28 @@ final class DefaultClient implements Client {
 
   @Override
   @SuppressWarnings("unchecked")
-  public <T> Mono<T> call(String service, String endpoint, @Nullable Object request, Type responseType,
+  public <T> Mono<T> call(String service, String endpoint, @Nullable Object request, TypeRef<T> responseType,
       RequestOptions options) {
-    ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_RESPONSE, request, responseType,
+    ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_RESPONSE, request, responseType.type(),
         merged(options), false);
     return (Mono<T>) Mono.from(run(call));
   }
 
   @Override
   @SuppressWarnings("unchecked")
-  public <T> Flux<T> stream(String service, String endpoint, @Nullable Object request, Type responseType,
+  public <T> Flux<T> stream(String service, String endpoint, @Nullable Object request, TypeRef<T> responseType,
       RequestOptions options) {
-    ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_STREAM, request, responseType,
+    ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_STREAM, request, responseType.type(),
         merged(options), false);
     return (Flux<T>) Flux.from(run(call));
   }
 
   @Override
   @SuppressWarnings("unchecked")
-  public <T> Flux<T> channel(String service, String endpoint, Publisher<?> requests, Type responseType,
+  public <T> Flux<T> channel(String service, String endpoint, Publisher<?> requests, TypeRef<T> responseType,
       RequestOptions options) {
     Objects.requireNonNull(requests, "requests");
-    ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_CHANNEL, requests, responseType,
+    ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_CHANNEL, requests, responseType.type(),
         merged(options), false);
     return (Flux<T>) Flux.from(run(call));
   }
@@ -234,6 +235,9 @@ final class DefaultClient implements Client {
     if (fixed != null) {
       return new Failover<>(monoShape, call, fixed(fixed).next(), false, retries(call, null, true), attempt).attempt();
     }
+    if (call.service().isEmpty()) {
+      return Mono.error(noTarget(call));
+    }
     return selector.select(call.service(), options.filter())
         .flatMap(next -> new Failover<>(monoShape, call, next, true, retries(call, next, true), attempt).attempt());
   }
@@ -279,9 +283,17 @@ final class DefaultClient implements Client {
       return new Failover<>(fluxShape, call, fixed(fixed).next(), false, retries(call, null, replayable), send)
           .attempt();
     }
+    if (call.service().isEmpty()) {
+      return Flux.error(noTarget(call));
+    }
     return selector.select(call.service(), options.filter())
         .flatMapMany(next -> new Failover<>(fluxShape, call, next, true, retries(call, next, replayable), send)
             .attempt());
+  }
+
+  private static IllegalArgumentException noTarget(ClientCall call) {
+    return new IllegalArgumentException("call to " + call.endpoint()
+        + " has neither a service name nor an address (RequestOptions.withAddress)");
   }
 
   /** Returns how many times a call that may have reached a node may be sent again. */

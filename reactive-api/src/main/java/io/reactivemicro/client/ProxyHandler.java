@@ -1,5 +1,6 @@
 package io.reactivemicro.client;
 
+import io.reactivemicro.codec.TypeRef;
 import io.reactivemicro.internal.reflect.EndpointSignature;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
@@ -16,6 +17,7 @@ final class ProxyHandler implements InvocationHandler {
   private final Client client;
   private final Class<?> api;
   private final String service;
+  private final @Nullable String address;
   private final Map<Method, EndpointSignature> signatures = new HashMap<>();
   private final Map<Method, RequestOptions> options = new HashMap<>();
 
@@ -23,6 +25,7 @@ final class ProxyHandler implements InvocationHandler {
     this.client = client;
     this.api = api;
     this.service = service;
+    this.address = base.address();
     for (EndpointSignature signature : EndpointSignature.of(api)) {
       signatures.put(signature.method(), signature);
       options.put(signature.method(), signature.idempotent() ? base.withIdempotent(true) : base);
@@ -38,11 +41,11 @@ final class ProxyHandler implements InvocationHandler {
     Object argument = args == null || args.length == 0 ? null : args[0];
     RequestOptions callOptions = options.get(method);
     return switch (signature.model()) {
-      case REQUEST_RESPONSE -> client.call(service, signature.name(), argument, signature.responseType(), callOptions);
-      case REQUEST_STREAM -> client.stream(service, signature.name(), argument, signature.responseType(), callOptions);
+      case REQUEST_RESPONSE -> client.call(service, signature.name(), argument, TypeRef.ofType(signature.responseType()), callOptions);
+      case REQUEST_STREAM -> client.stream(service, signature.name(), argument, TypeRef.ofType(signature.responseType()), callOptions);
       case REQUEST_CHANNEL -> {
         Flux<Object> responses = client.channel(service, signature.name(),
-            argument == null ? Flux.empty() : (Publisher<?>) argument, signature.responseType(), callOptions);
+            argument == null ? Flux.empty() : (Publisher<?>) argument, TypeRef.ofType(signature.responseType()), callOptions);
         yield signature.singleResponse() ? responses.next() : responses;
       }
     };
@@ -52,7 +55,8 @@ final class ProxyHandler implements InvocationHandler {
     return switch (method.getName()) {
       case "equals" -> args != null && args.length == 1 && proxy == args[0];
       case "hashCode" -> System.identityHashCode(proxy);
-      case "toString" -> api.getSimpleName() + " proxy of service " + service;
+      case "toString" -> api.getSimpleName() + " proxy of "
+          + (service.isEmpty() ? "the node at " + address : "service " + service);
       default -> throw new UnsupportedOperationException(method + " is not an endpoint: it must return Mono or Flux");
     };
   }

@@ -201,7 +201,7 @@ class ClientLimitsTest {
     int before = slow.cancelled.get();
     try {
       List<Long> ticks = new ArrayList<>();
-      StepVerifier.create(client.<Long>stream("slow", "Slow.Ticks", "x", Long.class,
+      StepVerifier.create(client.stream("slow", "Slow.Ticks", "x", Long.class,
               RequestOptions.defaults().withStreamTimeout(Duration.ofMillis(500)).withStreamIdleTimeout(Duration.ofSeconds(5))))
           .recordWith(() -> ticks)
           .thenConsumeWhile(tick -> true)

@@ -115,7 +115,7 @@ class ConnectionSharingTest {
     gate.reset(CALLS);
     // No call has connected yet: all of them race for the first connection.
     Flux<Reply> calls = Flux.range(0, CALLS)
-        .flatMap(i -> client.<Reply>call("one", "Gate.Hold", new Req("n" + i), Reply.class, PATIENT), CALLS);
+        .flatMap(i -> client.call("one", "Gate.Hold", new Req("n" + i), Reply.class, PATIENT), CALLS);
     StepVerifier.create(calls.map(Reply::message).collect(Collectors.toSet()))
         .assertNext(replies -> assertThat(replies).isEqualTo(
             IntStream.range(0, CALLS).mapToObj(i -> "Hello n" + i).collect(Collectors.toSet())))
@@ -130,8 +130,8 @@ class ConnectionSharingTest {
   @Test
   void callsAndStreamsToOneNodeShareItsConnectionAndEachNodeHasItsOwn() {
     Flux<Reply> mixed = Flux.range(0, 100).flatMap(i -> i % 2 == 0
-        ? client.<Reply>call("one", "Gate.Quick", new Req("m" + i), Reply.class, PATIENT)
-        : client.<Reply>stream("one", "Gate.Count", new StreamReq("m" + i, 3), Reply.class, PATIENT), 100);
+        ? client.call("one", "Gate.Quick", new Req("m" + i), Reply.class, PATIENT)
+        : client.stream("one", "Gate.Count", new StreamReq("m" + i, 3), Reply.class, PATIENT), 100);
     StepVerifier.create(mixed)
         .expectNextCount(50 + 50 * 3)
         .expectComplete()

@@ -298,7 +298,7 @@ final class Hostile {
    * and over HTTP, within {@code timeout}.
    */
   static void assertHonestCallsAnswered(Client client, String service, String host, int port, Duration timeout) {
-    String reply = client.<String>call(service, "H.Greeting", "honest", String.class, RequestOptions.defaults().withTimeout(timeout))
+    String reply = client.call(service, "H.Greeting", "honest", String.class, RequestOptions.defaults().withTimeout(timeout))
         .block(timeout.plusSeconds(1));
     assertThat(reply).isEqualTo("Hello honest");
     try (Socket socket = connect(host, port, timeout)) {

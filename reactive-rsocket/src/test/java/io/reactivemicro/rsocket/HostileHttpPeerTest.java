@@ -62,7 +62,7 @@ class HostileHttpPeerTest {
     service = Service.builder(SERVICE).address("127.0.0.1:0").registry(registry).handler(new Endpoints())
         .transportOptions(options).drainTimeout(Duration.ofMillis(200)).build();
     service.start().block(TIMEOUT);
-    String address = service.server().address();
+    String address = service.address();
     host = address.substring(0, address.lastIndexOf(':'));
     port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     client = Client.builder().registry(registry).build();

@@ -132,7 +132,7 @@ class HttpTransportTest {
         .transportOptions(TransportOptions.defaults().withMaxInboundPayloadSize(MAX_PAYLOAD))
         .build();
     service.start().block(TIMEOUT);
-    address = service.server().address();
+    address = service.address();
     root = URI.create("http://" + address + "/");
     http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)

@@ -86,7 +86,7 @@ class MetadataPropagationTest {
 
   @Test
   void contextAndOptionMetadataReachTheHandlerAndItsOnwardCall() {
-    Mono<Relayed> call = client.<Relayed>call("front", "Front.Relay", new Req("x"), Relayed.class,
+    Mono<Relayed> call = client.call("front", "Front.Relay", new Req("x"), Relayed.class,
             RequestOptions.defaults().withMetadata("X-Tenant", "acme"))
         .contextWrite(Metadata.append("X-Request-Id", "42"));
     StepVerifier.create(call)
@@ -102,7 +102,7 @@ class MetadataPropagationTest {
 
   @Test
   void metadataTravelsOnThroughAStreamCalledFromAStream() {
-    Flux<Relayed> stream = client.<Relayed>stream("front", "Front.RelayStream", new Req("y"), Relayed.class,
+    Flux<Relayed> stream = client.stream("front", "Front.RelayStream", new Req("y"), Relayed.class,
             RequestOptions.defaults().withMetadata("X-Tenant", "globex"))
         .contextWrite(Metadata.append("X-Request-Id", "43"));
     StepVerifier.create(stream)
@@ -118,7 +118,7 @@ class MetadataPropagationTest {
 
   @Test
   void metadataReachesAChannelHandler() {
-    Flux<Seen> channel = client.<Seen>channel("back", "Back.SeenChannel", Flux.just(new Req("a"), new Req("b")),
+    Flux<Seen> channel = client.channel("back", "Back.SeenChannel", Flux.just(new Req("a"), new Req("b")),
             Seen.class, RequestOptions.defaults())
         .contextWrite(Metadata.append("X-Trace", "t-1"));
     StepVerifier.create(channel)
@@ -130,7 +130,7 @@ class MetadataPropagationTest {
 
   @Test
   void optionMetadataWinsOverTheContextsForTheSameHeader() {
-    Mono<Seen> call = client.<Seen>call("back", "Back.Seen", new Req("z"), Seen.class,
+    Mono<Seen> call = client.call("back", "Back.Seen", new Req("z"), Seen.class,
             RequestOptions.defaults().withMetadata("X-Tenant", "from-options"))
         .contextWrite(Metadata.append("X-Tenant", "from-context"));
     StepVerifier.create(call)
@@ -141,7 +141,7 @@ class MetadataPropagationTest {
 
   @Test
   void aBearerTokenArrivesAsTheAuthorizationHeader() {
-    Mono<Seen> call = client.<Seen>call("back", "Back.Seen", new Req("t"), Seen.class,
+    Mono<Seen> call = client.call("back", "Back.Seen", new Req("t"), Seen.class,
         RequestOptions.defaults().withMetadata("Authorization", "Bearer s3cr3t").withMetadata("X-Other", "1"));
     StepVerifier.create(call)
         .assertNext(seen -> {

@@ -62,7 +62,7 @@ class ProtobufTest {
   @ParameterizedTest
   @ValueSource(strings = {"application/protobuf", "application/x-protobuf"})
   void requestResponseSpeaksProtobuf(String contentType) {
-    StepVerifier.create(client.<StringValue>call("proto", "Proto.Upper", StringValue.of("héllo wörld"),
+    StepVerifier.create(client.call("proto", "Proto.Upper", StringValue.of("héllo wörld"),
             StringValue.class, RequestOptions.defaults().withContentType(contentType)))
         .expectNext(StringValue.of("HÉLLO WÖRLD"))
         .expectComplete()
@@ -77,7 +77,7 @@ class ProtobufTest {
         .expectNext(Int32Value.of(1), Int32Value.of(2), Int32Value.of(3))
         .expectComplete()
         .verify(TIMEOUT);
-    StepVerifier.create(client.<StringValue>channel("proto", "Proto.EchoAll",
+    StepVerifier.create(client.channel("proto", "Proto.EchoAll",
             Flux.just(StringValue.of("a"), StringValue.of("b")), StringValue.class, options))
         .expectNext(StringValue.of("a!"), StringValue.of("b!"))
         .expectComplete()
@@ -87,7 +87,7 @@ class ProtobufTest {
   @ParameterizedTest
   @ValueSource(strings = {"application/protobuf", "application/x-protobuf"})
   void errorsOfAProtobufCallStillArriveInGoMicrosShape(String contentType) {
-    StepVerifier.create(client.<StringValue>call("proto", "Proto.Upper", StringValue.of(""), StringValue.class,
+    StepVerifier.create(client.call("proto", "Proto.Upper", StringValue.of(""), StringValue.class,
             RequestOptions.defaults().withContentType(contentType)))
         .expectErrorSatisfies(error -> {
           MicroException received = micro(error, 400);

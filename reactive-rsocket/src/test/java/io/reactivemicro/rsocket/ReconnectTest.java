@@ -44,7 +44,7 @@ class ReconnectTest {
   void aLostConnectionIsReestablishedOnTheNextCall() {
     current = service("first", "127.0.0.1:0");
     current.start().block(Duration.ofSeconds(10));
-    String address = current.server().address();
+    String address = current.address();
     RequestOptions options = RequestOptions.defaults().withAddress(address).withTimeout(Duration.ofSeconds(5));
 
     StepVerifier.create(client.call("echo", "Echo.Who", "x", String.class, options))

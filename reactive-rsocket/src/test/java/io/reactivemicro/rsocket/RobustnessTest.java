@@ -122,7 +122,7 @@ class RobustnessTest {
         .transportOptions(options)
         .build();
     service.start().block(TIMEOUT);
-    String address = service.server().address();
+    String address = service.address();
     host = address.substring(0, address.lastIndexOf(':'));
     port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
   }

@@ -44,7 +44,7 @@ final class RpcTestSupport {
 
   /** Returns the address a started service listens on. */
   static String addressOf(Service service) {
-    return service.server().address();
+    return service.address();
   }
 
   /**

@@ -86,7 +86,7 @@ class SelectorFilterTest {
 
   private static List<String> answers(RequestOptions options, int count) {
     return Flux.range(0, count)
-        .concatMap(i -> client.<Reply>call("shop", "Shop.Who", new Req("w" + i), Reply.class, options))
+        .concatMap(i -> client.call("shop", "Shop.Who", new Req("w" + i), Reply.class, options))
         .map(Reply::message)
         .collectList()
         .block(TIMEOUT.multipliedBy(3));

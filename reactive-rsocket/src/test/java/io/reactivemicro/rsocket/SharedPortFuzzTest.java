@@ -173,7 +173,7 @@ class SharedPortFuzzTest {
         .transportOptions(options)
         .build();
     service.start().block(TIMEOUT);
-    String address = service.server().address();
+    String address = service.address();
     host = address.substring(0, address.lastIndexOf(':'));
     port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     client = Client.builder().registry(registry).build();

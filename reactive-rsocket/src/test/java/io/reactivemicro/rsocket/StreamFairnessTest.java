@@ -66,7 +66,7 @@ class StreamFairnessTest {
     service = Service.builder("fairness").address("127.0.0.1:0").registry(Registry.memory()).handler(endpoints)
         .drainTimeout(Duration.ofMillis(200)).build();
     service.start().block(TIMEOUT);
-    String address = service.server().address();
+    String address = service.address();
     host = address.substring(0, address.lastIndexOf(':'));
     port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
   }

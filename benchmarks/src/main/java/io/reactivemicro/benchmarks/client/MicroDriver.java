@@ -52,7 +52,7 @@ public final class MicroDriver implements Driver {
           .block(Duration.ofSeconds(10));
       Payloads.checkEcho("micro-bytes", response);
     } else {
-      Order response = client.<Order>call(Payloads.SERVICE, Payloads.ECHO, Payloads.ORDER, Order.class, options)
+      Order response = client.call(Payloads.SERVICE, Payloads.ECHO, Payloads.ORDER, Order.class, options)
           .block(Duration.ofSeconds(10));
       if (!Payloads.ORDER.equals(response)) {
         throw new IllegalStateException("micro answered " + response);
@@ -66,7 +66,7 @@ public final class MicroDriver implements Driver {
       client.<byte[]>call(Payloads.SERVICE, Payloads.ECHO_BYTES, Payloads.REQUEST, byte[].class, options)
           .subscribe(Subscribers.call(done));
     } else {
-      client.<Order>call(Payloads.SERVICE, Payloads.ECHO, Payloads.ORDER, Order.class, options)
+      client.call(Payloads.SERVICE, Payloads.ECHO, Payloads.ORDER, Order.class, options)
           .subscribe(Subscribers.call(done));
     }
   }
@@ -74,14 +74,14 @@ public final class MicroDriver implements Driver {
   @Override
   public Disposable stream(Messages messages) {
     BaseSubscriber<Order> subscriber = Subscribers.messages(messages, Payloads.WINDOW);
-    client.<Order>stream(Payloads.SERVICE, Payloads.STREAM, Payloads.ORDER, Order.class, options).subscribe(subscriber);
+    client.stream(Payloads.SERVICE, Payloads.STREAM, Payloads.ORDER, Order.class, options).subscribe(subscriber);
     return subscriber;
   }
 
   @Override
   public Channel channel(ChannelEvents events) {
     Sinks.Many<Order> requests = Sinks.many().unicast().onBackpressureBuffer();
-    client.<Order>channel(Payloads.SERVICE, Payloads.CHANNEL, requests.asFlux(), Order.class, options)
+    client.channel(Payloads.SERVICE, Payloads.CHANNEL, requests.asFlux(), Order.class, options)
         .subscribe(Subscribers.unbounded(events));
     return new SinkChannel<>(requests, () -> Payloads.ORDER);
   }
@@ -89,7 +89,7 @@ public final class MicroDriver implements Driver {
   @Override
   public Disposable open(Messages messages) {
     BaseSubscriber<Order> subscriber = Subscribers.messages(messages, Payloads.WINDOW);
-    client.<Order>stream(Payloads.SERVICE, Payloads.OPEN, Payloads.ORDER, Order.class, options).subscribe(subscriber);
+    client.stream(Payloads.SERVICE, Payloads.OPEN, Payloads.ORDER, Order.class, options).subscribe(subscriber);
     return subscriber;
   }
 

@@ -73,7 +73,7 @@ public final class SlowConsumer {
       };
 
       long before = server.heapAfterGc();
-      driver.client().<Order>stream(Payloads.SERVICE, Payloads.SLOW, Payloads.ORDER, Order.class, driver.options())
+      driver.client().stream(Payloads.SERVICE, Payloads.SLOW, Payloads.ORDER, Order.class, driver.options())
           .subscribe(consumer);
       long start = System.nanoTime();
       ticker.scheduleAtFixedRate(() -> {

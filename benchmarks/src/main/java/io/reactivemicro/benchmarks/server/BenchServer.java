@@ -163,7 +163,7 @@ public final class BenchServer {
         .drainTimeout(Duration.ofSeconds(1))
         .build();
     service.start().block(Duration.ofSeconds(30));
-    String address = service.server().address();
+    String address = service.address();
     int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     return new Running() {
       @Override

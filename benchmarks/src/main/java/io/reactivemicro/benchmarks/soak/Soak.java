@@ -129,15 +129,15 @@ public final class Soak {
     long start = System.nanoTime();
     try {
       if (i % 20 == 0) {
-        Long count = client.<Integer>stream(SERVICE, "Soak.Count", 50, Integer.class,
+        Long count = client.stream(SERVICE, "Soak.Count", 50, Integer.class,
                 options.streamTimeout(Duration.ofSeconds(10))).count().block(Duration.ofSeconds(15));
         check(count != null && count == 50, "stream of 50 gave " + count);
       } else if (i % 20 == 10) {
-        List<String> echoed = client.<String>channel(SERVICE, "Soak.Echo", Flux.just("a", "b", "c"), String.class,
+        List<String> echoed = client.channel(SERVICE, "Soak.Echo", Flux.just("a", "b", "c"), String.class,
             options.streamTimeout(Duration.ofSeconds(10))).collectList().block(Duration.ofSeconds(15));
         check(echoed != null && echoed.size() == 3, "channel of 3 gave " + echoed);
       } else {
-        String answer = client.<String>call(SERVICE, "Soak.Greeting", "honest", String.class, options)
+        String answer = client.call(SERVICE, "Soak.Greeting", "honest", String.class, options)
             .block(Duration.ofSeconds(30));
         check("Hello honest".equals(answer), "call gave " + answer);
       }

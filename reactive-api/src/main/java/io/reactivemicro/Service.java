@@ -100,6 +100,14 @@ public interface Service {
   /**
    * Starts the server and registers the service, then keeps re-registering it before its TTL runs out.
    *
+   * <p>Nothing happens until the {@code Mono} is subscribed. It binds the port, starts the
+   * {@code @Subscribe} subscriptions, resolves the address to advertise (on
+   * {@code Schedulers.boundedElastic()}, as a host name look-up may block) and registers; it completes
+   * on the registry's thread, or fails with the first error (a port in use, an unreachable registry),
+   * and the service then serves nothing. Cancelling it mid-way leaves what was started running: call
+   * {@link #stop()} to release it. From a {@code main} method, {@link #run()} starts, blocks until the JVM
+   * is asked to stop, then stops.
+   *
    * @return a {@code Mono} that completes once the service is registered and serving
    */
   Mono<Void> start();

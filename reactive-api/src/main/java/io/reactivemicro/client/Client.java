@@ -34,6 +34,17 @@ import reactor.core.publisher.Mono;
  * Greeter greeter = client.proxy(Greeter.class, "helloworld");
  * greeter.greeting(new Request("bob")).subscribe(r -> System.out.println(r.message()));
  * }</pre>
+ *
+ * <h2>Threads and cancellation</h2>
+ * Calling a method only assembles the call: nothing is sent until the {@code Mono} or {@code Flux} is
+ * subscribed, and each subscription is a new call. No method blocks, and none may be called with
+ * {@code block()} on a Netty or Reactor non-blocking thread. Answers, errors and completions arrive on
+ * the thread of the node's connection (a Reactor Netty event loop), and a call's timeout fires on a
+ * Reactor parallel thread; move work that blocks or takes long elsewhere
+ * ({@code publishOn(Schedulers.boundedElastic())}). Demand is passed on to the server: a stream sends
+ * only what was requested. Cancelling a call (disposing its subscription, {@code take}, {@code timeout},
+ * a {@code Flux.zip} partner's end) sends a cancel frame: the handler's publisher is cancelled on the
+ * server and nothing more arrives; a request already on the wire may still have run there.
  */
 public interface Client {
 

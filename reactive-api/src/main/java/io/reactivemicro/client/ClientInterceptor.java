@@ -8,6 +8,10 @@ package io.reactivemicro.client;
  * ClientInterceptor tenant = next -> call ->
  *     next.handle(call.withOptions(call.options().metadata("X-Tenant", "acme")));
  * }</pre>
+ *
+ * <p>The handler an interceptor returns is called when the call is subscribed, on the subscribing
+ * thread, and must not block; the answers it sees arrive on the node connection's event loop. A
+ * cancellation from the caller reaches it first, then the transport, which sends it to the server.
  */
 @FunctionalInterface
 public interface ClientInterceptor {

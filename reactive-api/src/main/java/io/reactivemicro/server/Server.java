@@ -19,6 +19,15 @@ import reactor.core.publisher.Mono;
  * Server server = Server.builder("helloworld").address(":8080").handler(new Helloworld()).build();
  * server.start().block();
  * }</pre>
+ *
+ * <h2>Threads and cancellation</h2>
+ * A handler method is called, and the publisher it returns subscribed, on the event loop of the
+ * caller's connection (a Reactor Netty thread shared with other connections); its signals are written
+ * out from there. A handler must not block: BlockHound reports it in tests. Work that blocks (JDBC, a
+ * file, a blocking client) belongs on {@code Schedulers.boundedElastic()}
+ * ({@code Mono.fromCallable(..).subscribeOn(..)}). A stream's publisher is asked for what the caller
+ * requested, no more. It is cancelled when the caller cancels, when the connection closes, and when a
+ * graceful {@link #stop(Duration) stop} gives up waiting for it.
  */
 public interface Server {
 

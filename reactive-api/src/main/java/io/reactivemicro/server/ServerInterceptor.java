@@ -12,6 +12,11 @@ package io.reactivemicro.server;
  *       .doFinally(s -> log(call.endpoint().name(), System.nanoTime() - start));
  * };
  * }</pre>
+ *
+ * <p>An interceptor runs on the thread of the call it wraps: {@code wrap} once, when the server is
+ * built; the handler it returns on the caller connection's event loop, for each call, where it must not
+ * block. Signals of the publisher it returns travel on that loop, and a cancellation from the caller
+ * (or the connection's end) reaches it first, then the handler's own publisher.
  */
 @FunctionalInterface
 public interface ServerInterceptor {

@@ -1,6 +1,6 @@
 package io.reactivemicro.benchmarks.client;
 
-import io.grpc.RequestOptions;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NegotiationType;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -38,13 +38,13 @@ public final class GrpcDriver implements Driver {
         .directExecutor()
         .build();
     byte[] response = ClientCalls.blockingUnaryCall(channel, GrpcBench.ECHO,
-        RequestOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), Payloads.REQUEST);
+        CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), Payloads.REQUEST);
     Payloads.checkEcho("grpc", response);
   }
 
   @Override
   public void call(Done done) {
-    ClientCalls.asyncUnaryCall(channel.newCall(GrpcBench.ECHO, RequestOptions.DEFAULT), Payloads.REQUEST,
+    ClientCalls.asyncUnaryCall(channel.newCall(GrpcBench.ECHO, CallOptions.DEFAULT), Payloads.REQUEST,
         new StreamObserver<byte[]>() {
           @Override
           public void onNext(byte[] value) {}
@@ -64,7 +64,7 @@ public final class GrpcDriver implements Driver {
   @Override
   public Disposable stream(Messages messages) {
     ClientCallStreamObserver<byte[]>[] started = newArray();
-    ClientCalls.asyncServerStreamingCall(channel.newCall(GrpcBench.STREAM, RequestOptions.DEFAULT), Payloads.REQUEST,
+    ClientCalls.asyncServerStreamingCall(channel.newCall(GrpcBench.STREAM, CallOptions.DEFAULT), Payloads.REQUEST,
         new ClientResponseObserver<byte[], byte[]>() {
           private final int replenish = Payloads.WINDOW - (Payloads.WINDOW >> 2);
           private ClientCallStreamObserver<byte[]> call;
@@ -103,7 +103,7 @@ public final class GrpcDriver implements Driver {
   @Override
   public Channel channel(ChannelEvents events) {
     ClientCallStreamObserver<byte[]>[] requests = newArray();
-    ClientCalls.asyncBidiStreamingCall(channel.newCall(GrpcBench.CHANNEL, RequestOptions.DEFAULT),
+    ClientCalls.asyncBidiStreamingCall(channel.newCall(GrpcBench.CHANNEL, CallOptions.DEFAULT),
         new ClientResponseObserver<byte[], byte[]>() {
           @Override
           public void beforeStart(ClientCallStreamObserver<byte[]> call) {

@@ -30,8 +30,8 @@ public final class MicroDriver implements Driver {
    */
   public MicroDriver(int port, boolean bytes) {
     this.client = Client.builder().registry(Registry.memory()).build();
-    RequestOptions fixed = RequestOptions.defaults().address("127.0.0.1:" + port);
-    this.options = bytes ? fixed.contentType(BytesCodec.CONTENT_TYPE) : fixed;
+    RequestOptions fixed = RequestOptions.defaults().withAddress("127.0.0.1:" + port);
+    this.options = bytes ? fixed.withContentType(BytesCodec.CONTENT_TYPE) : fixed;
     this.bytes = bytes;
     verify();
   }
@@ -95,6 +95,6 @@ public final class MicroDriver implements Driver {
 
   @Override
   public void close() {
-    client.dispose();
+    client.close().block(Duration.ofSeconds(10));
   }
 }

@@ -115,7 +115,7 @@ public final class Soak {
       thread.join(60_000);
     }
     sample(Duration.ofNanos(System.nanoTime() - started));
-    clients.forEach(Client::dispose);
+    clients.forEach(client -> client.close().block(Duration.ofSeconds(10)));
     for (NodeProcess node : nodes) {
       node.stop();
     }
@@ -125,16 +125,16 @@ public final class Soak {
   /** An honest caller: calls, streams and channels, each with a timeout, and counts what fails. */
   private void honest(Client client) {
     long i = honestCalls.get();
-    RequestOptions options = RequestOptions.defaults().timeout(Duration.ofSeconds(5)).idempotent(true).retries(3);
+    RequestOptions options = RequestOptions.defaults().withTimeout(Duration.ofSeconds(5)).withIdempotent(true).withRetries(3);
     long start = System.nanoTime();
     try {
       if (i % 20 == 0) {
         Long count = client.stream(SERVICE, "Soak.Count", 50, Integer.class,
-                options.streamTimeout(Duration.ofSeconds(10))).count().block(Duration.ofSeconds(15));
+                options.withStreamTimeout(Duration.ofSeconds(10))).count().block(Duration.ofSeconds(15));
         check(count != null && count == 50, "stream of 50 gave " + count);
       } else if (i % 20 == 10) {
         List<String> echoed = client.channel(SERVICE, "Soak.Echo", Flux.just("a", "b", "c"), String.class,
-            options.streamTimeout(Duration.ofSeconds(10))).collectList().block(Duration.ofSeconds(15));
+            options.withStreamTimeout(Duration.ofSeconds(10))).collectList().block(Duration.ofSeconds(15));
         check(echoed != null && echoed.size() == 3, "channel of 3 gave " + echoed);
       } else {
         String answer = client.call(SERVICE, "Soak.Greeting", "honest", String.class, options)

@@ -94,19 +94,47 @@ final class DefaultClient implements Client {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public <T> Mono<T> call(String service, String endpoint, @Nullable Object request, TypeRef<T> responseType,
       RequestOptions options) {
-    ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_RESPONSE, request, responseType.type(),
+    return call(service, endpoint, request, responseType.type(), options);
+  }
+
+  // The class overloads go straight to the call, with no type token made per call.
+  @Override
+  public <T> Mono<T> call(String service, String endpoint, @Nullable Object request, Class<T> responseType,
+      RequestOptions options) {
+    return call(service, endpoint, request, (Type) responseType, options);
+  }
+
+  @Override
+  public <T> Mono<T> call(String service, String endpoint, @Nullable Object request, Class<T> responseType) {
+    return call(service, endpoint, request, (Type) responseType, RequestOptions.defaults());
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> Mono<T> call(String service, String endpoint, @Nullable Object request, Type responseType,
+      RequestOptions options) {
+    ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_RESPONSE, request, responseType,
         merged(options), false);
     return (Mono<T>) Mono.from(run(call));
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public <T> Flux<T> stream(String service, String endpoint, @Nullable Object request, TypeRef<T> responseType,
       RequestOptions options) {
-    ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_STREAM, request, responseType.type(),
+    return stream(service, endpoint, request, responseType.type(), options);
+  }
+
+  @Override
+  public <T> Flux<T> stream(String service, String endpoint, @Nullable Object request, Class<T> responseType,
+      RequestOptions options) {
+    return stream(service, endpoint, request, (Type) responseType, options);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> Flux<T> stream(String service, String endpoint, @Nullable Object request, Type responseType,
+      RequestOptions options) {
+    ClientCall call = new ClientCall(service, endpoint, InteractionModel.REQUEST_STREAM, request, responseType,
         merged(options), false);
     return (Flux<T>) Flux.from(run(call));
   }
@@ -317,10 +345,10 @@ final class DefaultClient implements Client {
     P tracked(P sent, String service, Node node);
 
     /**
-     * Returns {@code sent}, going on with what {@code recovery} returns for its error; {@code recovery}
-     * also learns whether a message had arrived before the error.
+     * Returns {@code sent}, going on with what {@code failover} returns for its error, told whether a
+     * message had arrived before it.
      */
-    P resume(P sent, BiFunction<Throwable, Boolean, P> recovery);
+    P resume(P sent, Failover<P> failover);
 
     /** Returns what {@code next} makes, subscribed after {@code delay}. */
     P delayed(Duration delay, Supplier<P> next);
@@ -339,8 +367,9 @@ final class DefaultClient implements Client {
     }
 
     @Override
-    public Mono<Object> resume(Mono<Object> sent, BiFunction<Throwable, Boolean, Mono<Object>> recovery) {
-      return new ResumeMono<>(sent, error -> recovery.apply(error, false));
+    public Mono<Object> resume(Mono<Object> sent, Failover<Mono<Object>> failover) {
+      // The failover itself is the fallback: no object per attempt beyond the operator.
+      return new ResumeMono<>(sent, failover);
     }
 
     @Override
@@ -381,10 +410,10 @@ final class DefaultClient implements Client {
     }
 
     @Override
-    public Flux<Object> resume(Flux<Object> sent, BiFunction<Throwable, Boolean, Flux<Object>> recovery) {
+    public Flux<Object> resume(Flux<Object> sent, Failover<Flux<Object>> failover) {
       return Flux.defer(() -> {
         boolean[] received = {false};
-        return sent.doOnNext(v -> received[0] = true).onErrorResume(error -> recovery.apply(error, received[0]));
+        return sent.doOnNext(v -> received[0] = true).onErrorResume(error -> failover.recover(error, received[0]));
       });
     }
 
@@ -401,7 +430,7 @@ final class DefaultClient implements Client {
    * arrived, and the error says the node may do better next time (408, 502, 503, 504). Attempts are
    * made one after the other, so the state needs no synchronisation.
    */
-  private final class Failover<P extends Publisher<Object>> {
+  private final class Failover<P extends Publisher<Object>> implements Function<Throwable, P> {
     private final Shape<P> shape;
     private final ClientCall call;
     private final Next next;
@@ -410,6 +439,8 @@ final class DefaultClient implements Client {
     private final Function<String, P> send;
     /** The nodes found unreachable, made on the first. */
     private @Nullable Set<String> unreachable;
+    /** The node of the attempt under way. */
+    private @Nullable Node current;
     private int retried;
 
     Failover(Shape<P> shape, ClientCall call, Next next, boolean selected, int retries, Function<String, P> send) {
@@ -428,14 +459,23 @@ final class DefaultClient implements Client {
         return shape.error(MicroException.serviceUnavailable(id, "service %s: no node could be reached (%d tried)",
             call.service(), unreachable == null ? 0 : unreachable.size()));
       }
+      current = node;
       P sent = send.apply(node.address());
       if (selected) {
         sent = shape.tracked(sent, call.service(), node);
       }
-      return shape.resume(sent, (error, received) -> recover(node, error, received));
+      return shape.resume(sent, this);
     }
 
-    private P recover(Node node, Throwable error, boolean received) {
+    /** Recovers from the error of an attempt that received nothing: a request-response attempt's. */
+    @Override
+    public P apply(Throwable error) {
+      return recover(error, false);
+    }
+
+    /** Returns what follows the current attempt's {@code error}: the next attempt, or the error. */
+    P recover(Throwable error, boolean received) {
+      Node node = Objects.requireNonNull(current);
       if (error instanceof ConnectionFailedException) {
         if (unreachable == null) {
           unreachable = new HashSet<>();

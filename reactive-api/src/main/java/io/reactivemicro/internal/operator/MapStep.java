@@ -14,7 +14,7 @@ import reactor.util.context.Context;
  * @param <I> the type the source emits
  * @param <O> the type this operator emits
  */
-public final class MapStep<I, O> extends StepMono<I, O> {
+public class MapStep<I, O> extends StepMono<I, O> {
 
   /**
    * What a {@link MapStep} does with each signal.
@@ -25,9 +25,9 @@ public final class MapStep<I, O> extends StepMono<I, O> {
   public interface Mapping<I, O> {
 
     /** Returns the value passed on for the source's {@code value}; may throw. */
-    O map(I value);
+    O mapValue(I value);
 
-    /** Returns the error passed on for the source's {@code error}, or for one {@link #map} threw. */
+    /** Returns the error passed on for the source's {@code error}, or for one {@link #mapValue} threw. */
     Throwable mapError(Throwable error);
 
     /**
@@ -52,8 +52,24 @@ public final class MapStep<I, O> extends StepMono<I, O> {
     this.mapping = mapping;
   }
 
+  /**
+   * Maps {@code source} with this operator itself, for a subclass that implements {@link Mapping}: one
+   * object per call holds both what the call needs and the mapping.
+   *
+   * @param source the source subscribed for each subscriber
+   * @throws IllegalStateException when the subclass is not a {@link Mapping}
+   */
+  @SuppressWarnings("unchecked")
+  protected MapStep(Mono<? extends I> source) {
+    super(source);
+    if (!(this instanceof Mapping<?, ?>)) {
+      throw new IllegalStateException(getClass().getName() + " must implement MapStep.Mapping");
+    }
+    this.mapping = (Mapping<I, O>) this;
+  }
+
   @Override
-  public void subscribe(CoreSubscriber<? super O> actual) {
+  public final void subscribe(CoreSubscriber<? super O> actual) {
     source.subscribe(subscriber(actual, mapping));
   }
 
@@ -78,7 +94,7 @@ public final class MapStep<I, O> extends StepMono<I, O> {
     protected void hookOnNext(I value) {
       O mapped;
       try {
-        mapped = Objects.requireNonNull(mapping.map(value), "the mapping returned null");
+        mapped = Objects.requireNonNull(mapping.mapValue(value), "the mapping returned null");
       } catch (Throwable t) {
         Throwable error = mapping.mapError(Operators.onOperatorError(t, currentContext()));
         if (!fail(error, true)) {

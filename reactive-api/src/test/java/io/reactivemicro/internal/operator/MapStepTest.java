@@ -14,7 +14,7 @@ class MapStepTest {
 
   private static final MapStep.Mapping<String, String> UPPER = new MapStep.Mapping<>() {
     @Override
-    public String map(String value) {
+    public String mapValue(String value) {
       if (value.equals("bad")) {
         throw new IllegalArgumentException("cannot convert " + value);
       }
@@ -34,7 +34,7 @@ class MapStepTest {
       // An identity mapping, so that the contract's values pass as they are.
       return new MapStep<>(source, new MapStep.Mapping<String, String>() {
         @Override
-        public String map(String value) {
+        public String mapValue(String value) {
           return value;
         }
 

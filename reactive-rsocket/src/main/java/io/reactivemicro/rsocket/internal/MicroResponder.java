@@ -100,7 +100,7 @@ final class MicroResponder implements RSocket {
     } finally {
       payload.release();
     }
-    return encoded(target.endpoint.requestResponse(request, target.inbound.metadata()), target.codec);
+    return new EncodedMono(target.endpoint.requestResponse(request, target.inbound.metadata()), target.codec);
   }
 
   @Override
@@ -246,25 +246,32 @@ final class MicroResponder implements RSocket {
 
   /**
    * A request-response call's answer: the response encoded, an error as {@code APPLICATION_ERROR}, as
-   * {@code map} and {@code onErrorMap} would with one subscriber instead of two.
+   * {@code map} and {@code onErrorMap} would with one subscriber instead of two; the operator is its own
+   * mapping, so a call makes two objects.
    */
-  private static Mono<Payload> encoded(Mono<Object> response, EndpointCodec codec) {
-    return new MapStep<>(response, new MapStep.Mapping<Object, Payload>() {
-      @Override
-      public Payload map(Object value) {
-        return encode(codec, value);
-      }
+  private static final class EncodedMono extends MapStep<Object, Payload> implements MapStep.Mapping<Object, Payload> {
 
-      @Override
-      public Throwable mapError(Throwable error) {
-        return wire(error);
-      }
+    private final EndpointCodec codec;
 
-      @Override
-      public void dropped(Object value, Context context) {
-        Operators.onDiscard(value, context);
-      }
-    });
+    EncodedMono(Mono<Object> response, EndpointCodec codec) {
+      super(response);
+      this.codec = codec;
+    }
+
+    @Override
+    public Payload mapValue(Object value) {
+      return encode(codec, value);
+    }
+
+    @Override
+    public Throwable mapError(Throwable error) {
+      return wire(error);
+    }
+
+    @Override
+    public void dropped(Object value, Context context) {
+      Operators.onDiscard(value, context);
+    }
   }
 
   private static Throwable wire(Throwable error) {

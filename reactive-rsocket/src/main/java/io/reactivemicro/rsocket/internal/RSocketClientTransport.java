@@ -348,7 +348,7 @@ public final class RSocketClientTransport implements ClientTransport {
    * connection (or connects first), then decodes the response and translates errors, as
    * {@code defer}, {@code map} and {@code onErrorMap} would with one subscriber instead of three.
    */
-  private final class ResponseMono extends Mono<Object> {
+  private final class ResponseMono extends Mono<Object> implements MapStep.Mapping<Payload, Object> {
 
     private final String address;
     private final OutboundRequest request;
@@ -380,15 +380,12 @@ public final class RSocketClientTransport implements ClientTransport {
         Operators.error(actual, translate(address, t));
         return;
       }
-      sent.subscribe(MapStep.subscriber(actual, new ResponseMapping(address, decoder)));
+      sent.subscribe(MapStep.subscriber(actual, this));
     }
-  }
 
-  /** Decodes the response and translates errors; see {@link ResponseMono}. */
-  private record ResponseMapping(String address, Codec.Decoder decoder) implements MapStep.Mapping<Payload, Object> {
-
+    // The call is its own mapping: the response decoded, errors translated, a late payload released.
     @Override
-    public Object map(Payload payload) {
+    public Object mapValue(Payload payload) {
       return decode(payload, decoder);
     }
 

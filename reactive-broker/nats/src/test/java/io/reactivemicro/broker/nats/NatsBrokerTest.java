@@ -3,10 +3,10 @@ package io.reactivemicro.broker.nats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.broker.Broker;
-import io.reactivemicro.broker.BrokerContract;
 import io.reactivemicro.broker.Message;
 import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.test.broker.BrokerContract;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -9,7 +9,7 @@ import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.stream.ConsumeOptions;
 import io.reactivemicro.stream.StartPosition;
 import io.reactivemicro.stream.Stream;
-import io.reactivemicro.stream.StreamContract;
+import io.reactivemicro.test.stream.StreamContract;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;

@@ -1,9 +1,13 @@
-package io.reactivemicro.stream;
+package io.reactivemicro.test.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reactivemicro.errors.MicroException;
+import io.reactivemicro.stream.ConsumeOptions;
+import io.reactivemicro.stream.Event;
+import io.reactivemicro.stream.StartPosition;
+import io.reactivemicro.stream.Stream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,8 +1,12 @@
-package io.reactivemicro.broker;
+package io.reactivemicro.test.broker;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reactivemicro.broker.Broker;
+import io.reactivemicro.broker.Message;
+import io.reactivemicro.broker.Overflow;
+import io.reactivemicro.broker.SubscribeOptions;
 import io.reactivemicro.errors.MicroException;
 import java.time.Duration;
 import java.util.ArrayList;

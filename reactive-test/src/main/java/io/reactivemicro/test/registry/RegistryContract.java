@@ -1,8 +1,14 @@
-package io.reactivemicro.registry;
+package io.reactivemicro.test.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.reactivemicro.registry.EndpointInfo;
+import io.reactivemicro.registry.Node;
+import io.reactivemicro.registry.Registry;
+import io.reactivemicro.registry.RegistryEvent;
+import io.reactivemicro.registry.ServiceInfo;
+import io.reactivemicro.registry.Value;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reactivemicro.plugin.Plugins;
 import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.test.store.StoreContract;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -76,7 +76,8 @@ class ClientPublishTest {
               .containsEntry("X-Option", "o");
           assertThat(new String(message.body(), UTF_8)).isEqualTo("{\"name\":\"opened\",\"count\":2}");
         })
-        .verifyComplete();
+        .expectComplete()
+        .verify(TIMEOUT);
   }
 
   @Test
@@ -90,7 +91,8 @@ class ClientPublishTest {
           assertThat(message.headers()).containsEntry("k", "v").containsEntry("Micro-Topic", "raw");
           assertThat(message.body()).containsExactly(1, 2);
         })
-        .verifyComplete();
+        .expectComplete()
+        .verify(TIMEOUT);
     StepVerifier.create(client.publish("raw", new Event("x", 1), CallOptions.of().contentType("text/nope")))
         .expectErrorSatisfies(e -> assertThat(((MicroException) e).code()).isEqualTo(400))
         .verify(TIMEOUT);

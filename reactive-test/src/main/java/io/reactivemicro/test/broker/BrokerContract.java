@@ -209,7 +209,7 @@ public abstract class BrokerContract {
     everything.await(bodies.size());
     auditor.await(bodies.size());
     Flux.merge(first.signals.asFlux(), second.signals.asFlux()).take(bodies.size()).then().block(TIMEOUT);
-    // Anything delivered twice would arrive now.
+    // A second delivery of any message, which must not come, would arrive within this pause.
     Mono.delay(Duration.ofMillis(500)).block();
     List<String> billed = new ArrayList<>(first.bodies());
     billed.addAll(second.bodies());
@@ -275,6 +275,7 @@ public abstract class BrokerContract {
     queued.disposable.dispose();
     publishAll(topic, List.of("after"));
     staying.await(2);
+    // A delivery to the cancelled subscriptions, which must not come, would arrive within this pause.
     Mono.delay(Duration.ofMillis(300)).block();
     assertThat(leaving.bodies()).containsExactly("before");
     assertThat(queued.bodies()).containsExactly("before");

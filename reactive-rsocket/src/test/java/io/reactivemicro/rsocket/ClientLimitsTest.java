@@ -174,7 +174,7 @@ class ClientLimitsTest {
         client.dispose();
       }
     }
-    // Leaked buffers fail the class: LeakDetectionExtension.
+    // Leaked buffers fail the class: reactive-test's LeakDetectionExtension.
   }
 
   @Test

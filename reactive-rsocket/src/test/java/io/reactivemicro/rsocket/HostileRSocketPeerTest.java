@@ -57,7 +57,7 @@ import reactor.netty.http.client.HttpClient;
 /**
  * One test per attack on the RSocket side of the port, each made on raw sockets while an honest client
  * on connections of its own must keep being answered, over RSocket and HTTP. Buffers that leak fail the
- * class ({@link LeakDetectionExtension}).
+ * class (reactive-test's {@code LeakDetectionExtension}).
  */
 class HostileRSocketPeerTest {
 

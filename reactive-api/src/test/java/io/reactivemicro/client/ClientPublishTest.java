@@ -78,7 +78,8 @@ class ClientPublishTest {
               .containsEntry("X-Option", "o");
           assertThat(new String(message.body(), UTF_8)).isEqualTo("{\"name\":\"opened\",\"count\":2}");
         })
-        .verifyComplete();
+        .expectComplete()
+        .verify(TIMEOUT);
   }
 
   @Test
@@ -92,7 +93,8 @@ class ClientPublishTest {
           assertThat(message.headers()).containsEntry("k", "v").containsEntry("Micro-Topic", "raw");
           assertThat(message.body()).containsExactly(1, 2);
         })
-        .verifyComplete();
+        .expectComplete()
+        .verify(TIMEOUT);
     StepVerifier.create(client.publish("raw", new Event("x", 1), RequestOptions.defaults().withContentType("text/nope")))
         .expectErrorSatisfies(e -> assertThat(((MicroException) e).code()).isEqualTo(400))
         .verify(TIMEOUT);

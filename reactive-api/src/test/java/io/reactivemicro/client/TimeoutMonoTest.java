@@ -124,6 +124,7 @@ class TimeoutMonoTest {
         .verify(VERIFY);
     StepVerifier.create(timed(Mono.just("now"), Duration.ofMillis(20)))
         .expectNext("now")
-        .verifyComplete();
+        .expectComplete()
+        .verify(VERIFY);
   }
 }

@@ -90,7 +90,8 @@ class SubscribersTest {
         .expectSubscription()
         .expectNoEvent(Duration.ofMillis(200))
         .then(() -> handler.gate.tryEmitEmpty())
-        .verifyComplete();
+        .expectComplete()
+        .verify(TIMEOUT);
     assertThat(handler.seen.asFlux().take(Duration.ofMillis(100)).collectList().block(TIMEOUT))
         .filteredOn(o -> o instanceof Order order && order.id().equals("d")).hasSize(1);
     broker.publish("orders-topic", json("{\"id\":\"e\",\"amount\":1}")).block(TIMEOUT);

@@ -2,7 +2,6 @@ package io.reactivemicro.rsocket;
 
 import static io.reactivemicro.rsocket.RpcTestSupport.LOOPBACK;
 import static io.reactivemicro.rsocket.RpcTestSupport.TIMEOUT;
-import static io.reactivemicro.rsocket.RpcTestSupport.awaitTrue;
 import static io.reactivemicro.rsocket.RpcTestSupport.micro;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,10 +10,12 @@ import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.rsocket.internal.RSocketClientTransport;
+import io.reactivemicro.test.Await;
 import io.reactivemicro.transport.TransportOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -91,7 +92,7 @@ class ClientLimitsTest {
       }
       // The client counts a call once it is sent, before the server sees it; until then (the shared
       // connection's setup may take a moment) a fifth call would be let through and one of the four refused.
-      awaitTrue("the four calls reach the server", TIMEOUT, () -> slow.hung.get() - hungBefore == 4);
+      Await.until("the four calls reach the server", TIMEOUT, () -> slow.hung.get() - hungBefore == 4);
 
       Throwable refused = client.call("slow", "Slow.Ping", "fifth", String.class).then(Mono.<Throwable>empty())
           .onErrorResume(Mono::just).block(TIMEOUT);
@@ -101,12 +102,10 @@ class ClientLimitsTest {
       assertThat(micro(refused, 429).detail()).contains("more than 4 calls in flight to");
 
       hanging.remove(0).dispose();
-      String answer = null;
-      for (int attempt = 0; attempt < 100 && answer == null; attempt++) {
-        answer = client.call("slow", "Slow.Ping", "again", String.class).cast(String.class)
-            .onErrorResume(e -> Mono.empty()).block(TIMEOUT);
-        pause();
-      }
+      String answer = Await.value("a call is let through once a hanging one is cancelled", TIMEOUT,
+          () -> client.call("slow", "Slow.Ping", "again", String.class).cast(String.class)
+              .onErrorResume(e -> Mono.empty()).block(TIMEOUT),
+          Objects::nonNull);
       assertThat(answer).isEqualTo("pong again");
     } finally {
       hanging.forEach(Disposable::dispose);
@@ -126,7 +125,7 @@ class ClientLimitsTest {
           .verify(TIMEOUT);
       assertThat(transport.openConnections()).isEqualTo(1);
 
-      awaitTrue("the idle connection is closed", TIMEOUT, () -> transport.openConnections() == 0);
+      Await.until("the idle connection is closed", TIMEOUT, () -> transport.openConnections() == 0);
 
       StepVerifier.create(client.call("slow", "Slow.Ping", "second", String.class))
           .expectNext("pong second")
@@ -175,7 +174,7 @@ class ClientLimitsTest {
         client.close().block(Duration.ofSeconds(10));
       }
     }
-    // Leaked buffers fail the class: LeakDetectionExtension.
+    // Leaked buffers fail the class: reactive-test's LeakDetectionExtension.
   }
 
   @Test
@@ -189,7 +188,7 @@ class ClientLimitsTest {
           .expectErrorSatisfies(error -> assertThat(micro(error, 408).detail())
               .isEqualTo("slow Slow.OneThenQuiet sent no message for 300 ms"))
           .verify(TIMEOUT);
-      awaitTrue("the server's stream is cancelled", TIMEOUT, () -> slow.cancelled.get() > before);
+      Await.until("the server's stream is cancelled", TIMEOUT, () -> slow.cancelled.get() > before);
     } finally {
       client.close().block(Duration.ofSeconds(10));
     }
@@ -209,7 +208,7 @@ class ClientLimitsTest {
               .isEqualTo("slow Slow.Ticks did not end within 500 ms"))
           .verify(TIMEOUT);
       assertThat(ticks).isNotEmpty();
-      awaitTrue("the server's stream is cancelled", TIMEOUT, () -> slow.cancelled.get() > before);
+      Await.until("the server's stream is cancelled", TIMEOUT, () -> slow.cancelled.get() > before);
     } finally {
       client.close().block(Duration.ofSeconds(10));
     }
@@ -226,15 +225,6 @@ class ClientLimitsTest {
           .verify(TIMEOUT);
     } finally {
       client.close().block(Duration.ofSeconds(10));
-    }
-  }
-
-  private static void pause() {
-    try {
-      Thread.sleep(20);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
     }
   }
 

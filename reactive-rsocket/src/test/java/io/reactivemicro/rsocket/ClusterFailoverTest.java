@@ -16,6 +16,7 @@ import io.reactivemicro.registry.ServiceInfo;
 import io.reactivemicro.rsocket.RpcTestSupport.Reply;
 import io.reactivemicro.rsocket.RpcTestSupport.Req;
 import io.reactivemicro.server.Endpoint;
+import io.reactivemicro.test.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,10 +144,10 @@ class ClusterFailoverTest {
       // The killed node's last registration was before it died: look-ups stop returning it within its
       // TTL, and the registry's sweep (every 100 ms) tells watchers, such as the client's cache, soon after.
       String id = killed.nodeId();
-      RpcTestSupport.awaitTrue("the look-up after the TTL ran", TTL.plusSeconds(10),
+      Await.until("the look-up after the TTL ran", TTL.plusSeconds(10),
           () -> killed.registeredAfterTtl().get() >= 0);
       assertThat(killed.registeredAfterTtl().get()).as("registered one TTL after the kill").isZero();
-      RpcTestSupport.awaitTrue("watchers are told the killed node left", TTL.plusSeconds(10),
+      Await.until("watchers are told the killed node left", TTL.plusSeconds(10),
           () -> deletedAt.containsKey(id));
       assertThat(deletedAt.get(id) - killed.killedAt()).isBetween(0L, TTL.plusSeconds(2).toMillis());
       assertThat(registered(id)).isFalse();

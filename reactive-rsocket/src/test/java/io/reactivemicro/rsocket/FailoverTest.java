@@ -17,6 +17,7 @@ import io.reactivemicro.rsocket.RpcTestSupport.Req;
 import io.reactivemicro.rsocket.RpcTestSupport.StreamReq;
 import io.reactivemicro.selector.Selector;
 import io.reactivemicro.selector.Strategy;
+import io.reactivemicro.test.Await;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -146,7 +147,7 @@ class FailoverTest {
     StepVerifier.create(Flux.range(0, 20).concatMap(i -> client.fireAndForget("ledger", "Ledger.Note", new Req("n"))))
         .expectComplete()
         .verify(Duration.ofSeconds(30));
-    RpcTestSupport.awaitTrue("20 notes arrive", TIMEOUT, () -> ledger.appends.get() == 20);
+    Await.until("20 notes arrive", TIMEOUT, () -> ledger.appends.get() == 20);
   }
 
   @Test

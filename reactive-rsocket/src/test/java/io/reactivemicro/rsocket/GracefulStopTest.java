@@ -11,6 +11,7 @@ import io.reactivemicro.client.Client;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.rsocket.RpcTestSupport.Reply;
 import io.reactivemicro.rsocket.RpcTestSupport.Req;
+import io.reactivemicro.test.Await;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -80,7 +81,7 @@ class GracefulStopTest {
     StepVerifier.create(patient.started("a").asMono()).expectComplete().verify(TIMEOUT);
 
     CompletableFuture<Void> stopped = service.stop().toFuture();
-    RpcTestSupport.awaitTrue("the router drains", TIMEOUT, () -> service.server().draining());
+    Await.until("the router drains", TIMEOUT, () -> service.server().draining());
     assertThat(registry.getService("draining").collectList().block(TIMEOUT)).as("registered while draining").isEmpty();
 
     // The connection is still open while draining: a new call on it is refused, not queued.

@@ -310,25 +310,6 @@ final class Hostile {
     }
   }
 
-  /**
-   * Waits until {@code condition} holds, polling from the calling thread (so that no scheduler of the code
-   * under test is needed to notice), and fails once {@code deadline} has passed.
-   */
-  static void assertEventually(String what, Duration deadline, java.util.function.BooleanSupplier condition) {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError(what + ": not within " + deadline.toMillis() + " ms");
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-  }
-
   /** Returns the bytes of heap in use after collecting garbage until it settles. */
   static long usedHeapAfterGc() {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();

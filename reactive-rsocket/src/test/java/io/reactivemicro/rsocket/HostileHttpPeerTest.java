@@ -13,6 +13,7 @@ import io.reactivemicro.client.Client;
 import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.server.Handler;
+import io.reactivemicro.test.Await;
 import io.reactivemicro.transport.TransportOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -177,6 +178,8 @@ class HostileHttpPeerTest {
       assertHonestCallsAnswered(client, SERVICE, host, port, TIMEOUT);
 
       attacker.configureBlocking(true);
+      // Not reading for longer than the write timeout, 2 s, is what gets the connection closed; reading now
+      // would let the server write again.
       Mono.delay(Duration.ofMillis(3000)).block();
       Socket socket = attacker.socket();
       socket.setSoTimeout((int) TIMEOUT.toMillis());
@@ -194,7 +197,7 @@ class HostileHttpPeerTest {
     try (Hostile.LogCapture log = new Hostile.LogCapture("io.reactivemicro")) {
       for (int i = 0; i < 3; i++) {
         // The server may not have counted out the honest client's HTTP connection yet.
-        Hostile.assertEventually("connection " + held.size() + " is served", TIMEOUT, () -> {
+        Await.until("connection " + held.size() + " is served", TIMEOUT, () -> {
           try {
             Socket socket = Hostile.connect(host, port, TIMEOUT);
             socket.getOutputStream().write(httpPost("H.Greeting", "\"held\""));
@@ -216,7 +219,7 @@ class HostileHttpPeerTest {
           assertThat(warning.getMessage()).contains("maximum (TransportOptions.maxConnections)"));
 
       held.remove(0).close();
-      Hostile.assertEventually("a new connection is served once one closed", TIMEOUT, () -> {
+      Await.until("a new connection is served once one closed", TIMEOUT, () -> {
         try (Socket again = Hostile.connect(host, port, TIMEOUT)) {
           again.getOutputStream().write(httpPost("H.Greeting", "\"again\""));
           return readHttpResponse(again.getInputStream()).startsWith("HTTP/1.1 200 ");

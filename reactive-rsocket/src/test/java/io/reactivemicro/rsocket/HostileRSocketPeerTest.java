@@ -34,6 +34,7 @@ import io.reactivemicro.client.Client;
 import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.server.Handler;
+import io.reactivemicro.test.Await;
 import io.reactivemicro.transport.TransportOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -56,7 +57,7 @@ import reactor.netty.http.client.HttpClient;
 /**
  * One test per attack on the RSocket side of the port, each made on raw sockets while an honest client
  * on connections of its own must keep being answered, over RSocket and HTTP. Buffers that leak fail the
- * class ({@link LeakDetectionExtension}).
+ * class (reactive-test's {@code LeakDetectionExtension}).
  */
 class HostileRSocketPeerTest {
 
@@ -384,7 +385,7 @@ class HostileRSocketPeerTest {
       assertThat(closing.errorData()).contains("no frame for 1000 ms");
       readUntilClosed(silent);
     }
-    Hostile.assertEventually("the handler of the dead peer's call is cancelled", TIMEOUT,
+    Await.until("the handler of the dead peer's call is cancelled", TIMEOUT,
         () -> endpoints.hangsCancelled.get() >= 1);
     assertHonestCallsAnswered(client, SERVICE, host, port, TIMEOUT);
   }
@@ -401,6 +402,7 @@ class HostileRSocketPeerTest {
       greedy.getOutputStream().write(setup());
       greedy.getOutputStream().write(requestStream(1, "H.EndlessText", "\"x\"", Integer.MAX_VALUE));
       greedy.getOutputStream().flush();
+      // Time for the server to fill the unread socket and stop: the heap must not grow meanwhile.
       Mono.delay(Duration.ofMillis(1500)).block();
 
       assertThat(usedHeapAfterGc() - before).as("heap held for the unread stream").isLessThan(HEAP_SLACK);

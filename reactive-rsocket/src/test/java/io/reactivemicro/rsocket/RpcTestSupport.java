@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.reactivemicro.Service;
 import io.reactivemicro.errors.MicroException;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
-import reactor.core.publisher.Mono;
 
-/** What the RPC tests share: message types, starting services on loopback, waiting with a deadline. */
+/** What the RPC tests share: message types, starting services on loopback, checking errors. */
 final class RpcTestSupport {
 
   /** How long any one reactive assertion may take. */
@@ -45,19 +43,6 @@ final class RpcTestSupport {
   /** Returns the address a started service listens on. */
   static String addressOf(Service service) {
     return service.address();
-  }
-
-  /**
-   * Waits until {@code condition} holds, polling without blocking a Reactor thread, and fails once the
-   * deadline passes.
-   */
-  static void awaitTrue(String what, Duration deadline, BooleanSupplier condition) {
-    Boolean held = Mono.fromSupplier(condition::getAsBoolean)
-        .filter(Boolean::booleanValue)
-        .repeatWhenEmpty(ticks -> ticks.delayElements(Duration.ofMillis(10)))
-        .timeout(deadline, Mono.just(false))
-        .block(deadline.plusSeconds(1));
-    assertThat(held).as(what).isTrue();
   }
 
   /**

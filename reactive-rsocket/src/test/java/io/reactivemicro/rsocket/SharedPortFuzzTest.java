@@ -15,6 +15,7 @@ import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.server.Handler;
+import io.reactivemicro.test.NettyLeaks;
 import io.reactivemicro.transport.TransportOptions;
 import io.rsocket.frame.FrameLengthCodec;
 import io.rsocket.frame.SetupFrameCodec;
@@ -313,7 +314,7 @@ class SharedPortFuzzTest {
     }
     fileDescriptorsAtEnd = openFileDescriptors();
     System.err.printf("after %d inputs: %d open file descriptors%n", inputs, fileDescriptorsAtEnd);
-    assertThat(LeakDetectionExtension.collectLeaks()).as("ByteBuf leaks").isEmpty();
+    assertThat(NettyLeaks.collectLeaks()).as("ByteBuf leaks").isEmpty();
     assertThat(SERVER_ERRORS).isEmpty();
   }
 

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.reactivemicro.Service;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.server.Handler;
+import io.reactivemicro.test.Await;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -93,7 +94,7 @@ class StreamFairnessTest {
       Thread reader = new Thread(() -> drain(greedy), "greedy-reader");
       reader.setDaemon(true);
       reader.start();
-      Hostile.assertEventually("the endless stream runs", TIMEOUT, () -> endpoints.endlessEmitted.get() > 10_000);
+      Await.until("the endless stream runs", TIMEOUT, () -> endpoints.endlessEmitted.get() > 10_000);
 
       List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
       List<Thread> callers = new ArrayList<>();
@@ -119,7 +120,7 @@ class StreamFairnessTest {
 
       greedyOut.write(Hostile.cancel(1));
       greedyOut.flush();
-      Hostile.assertEventually("the handler sees the cancel", TIMEOUT, endpoints.endlessCancelled::get);
+      Await.until("the handler sees the cancel", TIMEOUT, endpoints.endlessCancelled::get);
     } finally {
       for (Socket socket : honest) {
         socket.close();

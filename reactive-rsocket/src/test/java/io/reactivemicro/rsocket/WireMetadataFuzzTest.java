@@ -8,6 +8,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.rsocket.internal.WireMetadata;
+import io.reactivemicro.test.NettyLeaks;
 import io.rsocket.metadata.WellKnownMimeType;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -60,7 +61,7 @@ class WireMetadataFuzzTest {
       metadata.release();
     }
     if (inputs % LEAK_CHECK_EVERY == 0) {
-      assertThat(LeakDetectionExtension.collectLeaks()).isEmpty();
+      assertThat(NettyLeaks.collectLeaks()).isEmpty();
     }
   }
 }

@@ -3,14 +3,14 @@ package io.reactivemicro.broker.nats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.broker.Broker;
-import io.reactivemicro.broker.BrokerContract;
 import io.reactivemicro.broker.Message;
 import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.test.Await;
+import io.reactivemicro.test.broker.BrokerContract;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 /** Runs the broker contract against the NATS server on 127.0.0.1:4222. */
@@ -25,10 +25,7 @@ class NatsBrokerTest extends BrokerContract {
   protected void assertReleased(String topic) {
     // Unsubscribing runs on boundedElastic after the cancel: wait for it.
     NatsBroker nats = (NatsBroker) subscriber;
-    Mono.fromCallable(nats::openSubscriptions).filter(open -> open == 0)
-        .repeatWhenEmpty(100, empties -> empties.delayElements(Duration.ofMillis(50)))
-        .block(TIMEOUT);
-    assertThat(nats.openSubscriptions()).isZero();
+    Await.value("no subscription is open", Duration.ofSeconds(5), nats::openSubscriptions, open -> open == 0);
   }
 
   @Test

@@ -70,6 +70,7 @@ class RabbitMqSubscriberTest {
     }
     // fail-once twice (then handled), fail-always twice (then dropped), ok once: five attempts.
     flaky.seen.asFlux().take(5).then().block(TIMEOUT);
+    // A sixth attempt, which must not come, would arrive within this pause.
     Mono.delay(Duration.ofMillis(500)).block();
     subscribers.stop(TIMEOUT).block(TIMEOUT);
     assertThat(flaky.count("fail-once")).isEqualTo(2);

@@ -6,15 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.reactivemicro.broker.Broker;
-import io.reactivemicro.broker.BrokerContract;
 import io.reactivemicro.broker.Message;
 import io.reactivemicro.broker.SubscribeOptions;
 import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.test.Await;
+import io.reactivemicro.test.broker.BrokerContract;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Sinks;
@@ -41,16 +41,8 @@ class RedisBrokerTest extends BrokerContract {
   protected void assertReleased(String topic) {
     // A cancelled subscription sends its UNSUBSCRIBE without waiting for Redis, and this check comes on a
     // connection of its own, which may reach Redis first: the count is given a few seconds to drop.
-    long subscribers = redis(c -> {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      long count = numsub(c, topic);
-      while (count > 0 && System.nanoTime() < deadline) {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        count = numsub(c, topic);
-      }
-      return count;
-    });
-    assertThat(subscribers).isZero();
+    redis(c -> Await.value("Redis counts no subscriber of " + topic, Duration.ofSeconds(5), () -> numsub(c, topic),
+        count -> count == 0));
   }
 
   private static long numsub(StatefulRedisConnection<String, String> connection, String topic) {

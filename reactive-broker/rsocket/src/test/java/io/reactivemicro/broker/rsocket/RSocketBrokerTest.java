@@ -4,13 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.broker.Broker;
-import io.reactivemicro.broker.BrokerContract;
 import io.reactivemicro.broker.Message;
 import io.reactivemicro.broker.SubscribeOptions;
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.registry.Node;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.registry.ServiceInfo;
+import io.reactivemicro.test.broker.BrokerContract;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

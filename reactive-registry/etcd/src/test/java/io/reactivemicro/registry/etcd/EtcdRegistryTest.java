@@ -10,9 +10,10 @@ import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.registry.Node;
 import io.reactivemicro.registry.Registry;
-import io.reactivemicro.registry.RegistryContract;
 import io.reactivemicro.registry.RegistryEvent;
 import io.reactivemicro.registry.ServiceInfo;
+import io.reactivemicro.test.Await;
+import io.reactivemicro.test.registry.RegistryContract;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -88,7 +89,7 @@ class EtcdRegistryTest extends RegistryContract {
 
     other.close().block(TIMEOUT);
 
-    awaitUntil(shortTtl().plus(expiryGrace()), () -> lookUp(name).isEmpty(), "node still listed after its lease");
+    Await.until("the node leaves with its lease", shortTtl().plus(expiryGrace()), () -> lookUp(name).isEmpty());
     StepVerifier.create(events.flux().map(RegistryEvent::type))
         .expectNext(RegistryEvent.Type.CREATE, RegistryEvent.Type.DELETE)
         .thenCancel()
@@ -124,7 +125,7 @@ class EtcdRegistryTest extends RegistryContract {
     ServiceInfo info = service(name, "1.0.0", node);
     Recorder events = watch(name);
     register(info, shortTtl());
-    awaitUntil(shortTtl().plus(expiryGrace()), () -> lookUp(name).isEmpty(), "node still listed after its TTL");
+    Await.until("the node leaves after its TTL", shortTtl().plus(expiryGrace()), () -> lookUp(name).isEmpty());
 
     register(info, shortTtl());
 

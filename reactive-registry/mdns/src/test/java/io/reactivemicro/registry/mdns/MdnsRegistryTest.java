@@ -7,10 +7,11 @@ import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.registry.EndpointInfo;
 import io.reactivemicro.registry.Node;
 import io.reactivemicro.registry.Registry;
-import io.reactivemicro.registry.RegistryContract;
 import io.reactivemicro.registry.RegistryEvent;
 import io.reactivemicro.registry.ServiceInfo;
 import io.reactivemicro.registry.Value;
+import io.reactivemicro.test.Await;
+import io.reactivemicro.test.registry.RegistryContract;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.StandardProtocolFamily;
@@ -105,10 +106,10 @@ class MdnsRegistryTest extends RegistryContract {
     register(service(name, "1.0.0", here), Duration.ofSeconds(30));
     registerOn(other, service(name, "1.0.0", there), Duration.ofSeconds(30));
 
-    awaitUntil(TIMEOUT, () -> nodesOn(registry, name).containsAll(List.of(here, there)),
-        "the first registry does not see both nodes: " + nodesOn(registry, name));
-    awaitUntil(TIMEOUT, () -> nodesOn(other, name).containsAll(List.of(here, there)),
-        "the second registry does not see both nodes: " + nodesOn(other, name));
+    Await.value("the first registry sees both nodes", TIMEOUT, () -> nodesOn(registry, name),
+        nodes -> nodes.containsAll(List.of(here, there)));
+    Await.value("the second registry sees both nodes", TIMEOUT, () -> nodesOn(other, name),
+        nodes -> nodes.containsAll(List.of(here, there)));
     assertThat(lookUpOn(other, name)).singleElement()
         .satisfies(info -> assertThat(info.nodes()).containsExactlyInAnyOrder(here, there));
   }
@@ -171,7 +172,7 @@ class MdnsRegistryTest extends RegistryContract {
     Recorder events = watch(name);
     Duration ttl = Duration.ofSeconds(2);
     registerOn(vanishing, service(name, "1.0.0", node), ttl);
-    awaitUntil(TIMEOUT, () -> nodesOn(registry, name).contains(node), "the node never appeared");
+    Await.until("the node appears", TIMEOUT, () -> nodesOn(registry, name).contains(node));
 
     // Closing sends no goodbye, as when the process is killed.
     vanishing.close().block(TIMEOUT);
@@ -193,9 +194,10 @@ class MdnsRegistryTest extends RegistryContract {
     Duration ttl = Duration.ofSeconds(2);
     Recorder events = watch(name);
     registerOn(other, info, ttl);
-    awaitUntil(TIMEOUT, () -> nodesOn(registry, name).size() == 1, "the node never appeared");
+    Await.until("the node appears", TIMEOUT, () -> nodesOn(registry, name).size() == 1);
     long start = System.nanoTime();
 
+    // Time has to pass here: renewed every quarter of the TTL for three TTLs, the node never leaves.
     while (System.nanoTime() - start < ttl.multipliedBy(3).toNanos()) {
       registerOn(other, info, ttl);
       assertThat(nodesOn(registry, name)).as("listed while renewed").hasSize(1);
@@ -229,7 +231,7 @@ class MdnsRegistryTest extends RegistryContract {
 
     registerOn(other, info, Duration.ofSeconds(30));
 
-    awaitUntil(TIMEOUT, () -> !lookUpOn(registry, name).isEmpty(), "the large service never appeared");
+    Await.until("the large service appears", TIMEOUT, () -> !lookUpOn(registry, name).isEmpty());
     assertThat(lookUpOn(registry, name)).containsExactly(info);
   }
 
@@ -275,7 +277,7 @@ class MdnsRegistryTest extends RegistryContract {
     Node node = Node.of(name + "-1", "127.0.0.1:8081");
     registerOn(other, service(name, "1.0.0", node), Duration.ofSeconds(30));
 
-    awaitUntil(TIMEOUT, () -> nodesOn(registry, name).contains(node), "the registry stopped hearing the network");
+    Await.until("the registry still hears the network", TIMEOUT, () -> nodesOn(registry, name).contains(node));
     StepVerifier.create(events.flux().take(1))
         .assertNext(event -> assertThat(event.service().name()).isEqualTo(name))
         .expectComplete()
@@ -305,7 +307,7 @@ class MdnsRegistryTest extends RegistryContract {
     Node node = Node.of(name + "-1", "127.0.0.1:8081");
     registerOn(chosen, service(name, "1.0.0", node), Duration.ofSeconds(30));
 
-    awaitUntil(TIMEOUT, () -> nodesOn(registry, name).contains(node), "not seen from the default interface");
+    Await.until("the node is seen from the default interface", TIMEOUT, () -> nodesOn(registry, name).contains(node));
 
     Registry byAddress = Registry.fromSettings(Settings.fromEnvironment("--registry=mdns",
         "--registry_interface=127.0.0.1"));
@@ -338,7 +340,7 @@ class MdnsRegistryTest extends RegistryContract {
         .expectComplete()
         .verify(TIMEOUT);
 
-    awaitUntil(TIMEOUT, () -> threadsOf(closing).isEmpty(), "threads still running: " + threadsOf(closing));
+    Await.value("the registry's threads end", TIMEOUT, () -> threadsOf(closing), List::isEmpty);
 
     StepVerifier.create(closing.getService("anything"))
         .expectErrorSatisfies(error -> assertThat(error).isInstanceOfSatisfying(MicroException.class,

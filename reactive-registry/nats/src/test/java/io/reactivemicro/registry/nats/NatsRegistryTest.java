@@ -6,9 +6,10 @@ import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.registry.Node;
 import io.reactivemicro.registry.Registry;
-import io.reactivemicro.registry.RegistryContract;
 import io.reactivemicro.registry.RegistryEvent;
 import io.reactivemicro.registry.ServiceInfo;
+import io.reactivemicro.test.Await;
+import io.reactivemicro.test.registry.RegistryContract;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -67,7 +68,7 @@ class NatsRegistryTest extends RegistryContract {
     NatsRegistry other = NatsRegistry.builder().prefix(PREFIX).queryWindow(WINDOW).build();
     Duration ttl = Duration.ofSeconds(3);
     other.register(service(name, "1.0.0", node), ttl).block(TIMEOUT);
-    awaitUntil(TIMEOUT, () -> hasExactly(lookUp(name), node), "the other registry's node is not found");
+    Await.value("the other registry's node is found", TIMEOUT, () -> lookUp(name), found -> hasExactly(found, node));
     long closedAt = System.nanoTime();
 
     other.close().block(TIMEOUT);
@@ -89,7 +90,7 @@ class NatsRegistryTest extends RegistryContract {
     ServiceInfo info = service(name, "1.0.0", node);
     Recorder events = watch(name);
     register(info, shortTtl());
-    awaitUntil(shortTtl().plus(expiryGrace()), () -> lookUp(name).isEmpty(), "node still listed after its TTL");
+    Await.until("the node leaves after its TTL", shortTtl().plus(expiryGrace()), () -> lookUp(name).isEmpty());
 
     register(info, shortTtl());
 
@@ -127,9 +128,9 @@ class NatsRegistryTest extends RegistryContract {
       register(service(name, "1.0.0", mine), Duration.ofSeconds(30));
       StepVerifier.create(other.register(service(name, "1.0.0", theirs), Duration.ofSeconds(30))).verifyComplete();
 
-      awaitUntil(TIMEOUT, () -> hasExactly(lookUp(name), mine, theirs), "this registry does not see both nodes");
-      awaitUntil(TIMEOUT, () -> hasExactly(other.getService(name).collectList().block(TIMEOUT), mine, theirs),
-          "the other registry does not see both nodes");
+      Await.value("this registry sees both nodes", TIMEOUT, () -> lookUp(name), found -> hasExactly(found, mine, theirs));
+      Await.value("the other registry sees both nodes", TIMEOUT, () -> other.getService(name).collectList().block(TIMEOUT),
+          found -> hasExactly(found, mine, theirs));
     } finally {
       other.close().block(TIMEOUT);
     }
@@ -173,7 +174,8 @@ class NatsRegistryTest extends RegistryContract {
       String name = serviceName("from-settings");
       Node node = Node.of(name + "-1", "10.0.0.1:8080");
       StepVerifier.create(chosen.register(service(name, "1.0.0", node), Duration.ofSeconds(30))).verifyComplete();
-      awaitUntil(TIMEOUT, () -> hasExactly(lookUp(name), node), "the node registered through the settings' registry is not found");
+      Await.value("the node registered through the settings' registry is found", TIMEOUT, () -> lookUp(name),
+          found -> hasExactly(found, node));
       StepVerifier.create(chosen.deregister(service(name, "1.0.0", node))).verifyComplete();
       assertThat(lookUp(name)).isEmpty();
     } finally {

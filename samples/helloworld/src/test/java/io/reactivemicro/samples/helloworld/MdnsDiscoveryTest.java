@@ -10,6 +10,7 @@ import io.reactivemicro.registry.Registry;
 import io.reactivemicro.registry.ServiceInfo;
 import io.reactivemicro.selector.Next;
 import io.reactivemicro.selector.Selector;
+import io.reactivemicro.test.Await;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -98,25 +99,25 @@ class MdnsDiscoveryTest {
 
   private static void awaitNodes(Registry registry, List<String> addresses, JavaProcess... instances)
       throws Exception {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    List<String> found = List.of();
-    while (System.nanoTime() - deadline < 0) {
-      List<String> seen = new ArrayList<>();
-      List<ServiceInfo> services = registry.getService("helloworld").collectList().block(TIMEOUT);
-      for (ServiceInfo service : services == null ? List.<ServiceInfo>of() : services) {
-        service.nodes().forEach(node -> seen.add(node.address()));
+    try {
+      Await.value("the registry finds " + addresses, TIMEOUT, () -> addressesOf(registry),
+          found -> found.containsAll(addresses));
+    } catch (AssertionError notFound) {
+      StringBuilder logs = new StringBuilder();
+      for (JavaProcess instance : instances) {
+        logs.append('\n').append(instance.output());
       }
-      found = seen;
-      if (seen.containsAll(addresses)) {
-        return;
-      }
-      TimeUnit.MILLISECONDS.sleep(200);
+      throw new AssertionError(notFound.getMessage() + logs, notFound);
     }
-    StringBuilder logs = new StringBuilder();
-    for (JavaProcess instance : instances) {
-      logs.append('\n').append(instance.output());
+  }
+
+  private static List<String> addressesOf(Registry registry) {
+    List<String> seen = new ArrayList<>();
+    List<ServiceInfo> services = registry.getService("helloworld").collectList().block(TIMEOUT);
+    for (ServiceInfo service : services == null ? List.<ServiceInfo>of() : services) {
+      service.nodes().forEach(node -> seen.add(node.address()));
     }
-    fail("the registry found " + found + ", not " + addresses + logs);
+    return seen;
   }
 
   /** A helloworld instance: {@link Main} with {@code --registry=mdns} on a free loopback port. */

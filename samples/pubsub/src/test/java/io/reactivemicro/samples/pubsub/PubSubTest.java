@@ -9,9 +9,9 @@ import io.reactivemicro.client.Client;
 import io.reactivemicro.metadata.Metadata;
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.registry.Registry;
+import io.reactivemicro.test.Await;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -41,12 +41,6 @@ class PubSubTest {
     Flux.fromIterable(services).concatMap(service -> service.stop().then(service.broker().close())).blockLast(TIMEOUT);
   }
 
-  /** Polls until {@code condition} holds, for what arrives asynchronously. */
-  private static <T> T eventually(Supplier<Mono<T>> value, java.util.function.Predicate<T> condition) {
-    return Mono.defer(value).filter(condition).repeatWhenEmpty(200, empties -> empties.delayElements(Duration.ofMillis(50)))
-        .block(TIMEOUT);
-  }
-
   @Test
   void everyOrderIsChargedOnceByTheBillingQueueGroup() {
     Billing first = new Billing();
@@ -63,7 +57,7 @@ class PubSubTest {
         .then().block(TIMEOUT);
 
     long expectedCents = 100L * (10 * 11 / 2);
-    eventually(() -> Mono.zip(first.total(), second.total()),
+    Await.value("the ten orders are billed", TIMEOUT, () -> Mono.zip(first.total(), second.total()).block(TIMEOUT),
         totals -> totals.getT1().orders() + totals.getT2().orders() == 10);
     Total a = first.total().block(TIMEOUT);
     Total b = second.total().block(TIMEOUT);
@@ -90,7 +84,8 @@ class PubSubTest {
     Flux.range(1, 5)
         .concatMap(i -> shop.client().call("shop", "Shop.Place", new Order("late", 1), Receipt.class))
         .then().block(TIMEOUT);
-    eventually(second::total, total -> total.orders() == 5);
+    Await.value("the other instance bills the five orders", TIMEOUT, () -> second.total().block(TIMEOUT),
+        total -> total.orders() == 5);
     assertThat(first.total().block(TIMEOUT).orders()).isZero();
   }
 }

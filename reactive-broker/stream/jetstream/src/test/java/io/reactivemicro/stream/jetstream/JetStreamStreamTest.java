@@ -9,7 +9,8 @@ import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.stream.ConsumeOptions;
 import io.reactivemicro.stream.StartPosition;
 import io.reactivemicro.stream.Stream;
-import io.reactivemicro.stream.StreamContract;
+import io.reactivemicro.test.Await;
+import io.reactivemicro.test.stream.StreamContract;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -111,11 +112,8 @@ class JetStreamStreamTest extends StreamContract {
               .block(Duration.ofMinutes(2));
           published.add(payload);
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!received.containsAll(published) && System.nanoTime() < deadline) {
-          Thread.sleep(100);
-        }
-        assertThat(received).containsAll(published);
+        Await.untilAsserted("every published event is received", Duration.ofSeconds(60),
+            () -> assertThat(received).containsAll(published));
       } finally {
         consumer.dispose();
       }
@@ -126,22 +124,26 @@ class JetStreamStreamTest extends StreamContract {
     }
   }
 
-  private static Process startNats(int port, Path dir) throws IOException, InterruptedException {
+  private static Process startNats(int port, Path dir) throws IOException {
     Process process = new ProcessBuilder("/usr/sbin/nats-server", "-js", "-a", "127.0.0.1", "-p",
         Integer.toString(port), "-sd", dir.toString())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      try (Socket probe = new Socket("127.0.0.1", port)) {
-        assertThat(probe.isConnected()).isTrue();
-        return process;
-      } catch (IOException notYet) {
-        Thread.sleep(100);
-      }
+    try {
+      Await.until("nats-server listens on port " + port, Duration.ofSeconds(30), () -> listening(port));
+      return process;
+    } catch (AssertionError notStarted) {
+      process.destroyForcibly();
+      throw notStarted;
     }
-    process.destroyForcibly();
-    throw new IOException("nats-server did not start on port " + port);
+  }
+
+  private static boolean listening(int port) {
+    try (Socket probe = new Socket("127.0.0.1", port)) {
+      return probe.isConnected();
+    } catch (IOException notYet) {
+      return false;
+    }
   }
 }

@@ -7,7 +7,7 @@ import io.reactivemicro.stream.ConsumeOptions;
 import io.reactivemicro.stream.Event;
 import io.reactivemicro.stream.StartPosition;
 import io.reactivemicro.stream.Stream;
-import io.reactivemicro.stream.StreamContract;
+import io.reactivemicro.test.stream.StreamContract;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

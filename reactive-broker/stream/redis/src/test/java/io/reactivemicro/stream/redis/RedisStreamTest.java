@@ -7,7 +7,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.stream.StartPosition;
 import io.reactivemicro.stream.Stream;
-import io.reactivemicro.stream.StreamContract;
+import io.reactivemicro.test.stream.StreamContract;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

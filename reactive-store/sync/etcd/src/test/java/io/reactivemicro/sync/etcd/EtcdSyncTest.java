@@ -8,7 +8,7 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.sync.Lock;
 import io.reactivemicro.sync.Sync;
-import io.reactivemicro.sync.SyncContract;
+import io.reactivemicro.test.sync.SyncContract;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

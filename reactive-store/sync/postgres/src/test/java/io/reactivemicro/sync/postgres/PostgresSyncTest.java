@@ -8,7 +8,7 @@ import io.r2dbc.spi.ConnectionFactories;
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.sync.Lock;
 import io.reactivemicro.sync.Sync;
-import io.reactivemicro.sync.SyncContract;
+import io.reactivemicro.test.sync.SyncContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;

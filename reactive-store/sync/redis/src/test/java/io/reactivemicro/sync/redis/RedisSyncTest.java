@@ -7,7 +7,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.sync.Lock;
 import io.reactivemicro.sync.Sync;
-import io.reactivemicro.sync.SyncContract;
+import io.reactivemicro.test.sync.SyncContract;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;

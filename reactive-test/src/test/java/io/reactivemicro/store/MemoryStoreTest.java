@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.reactivemicro.internal.provider.Plugins;
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.store.spi.StoreProvider;
+import io.reactivemicro.test.store.StoreContract;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

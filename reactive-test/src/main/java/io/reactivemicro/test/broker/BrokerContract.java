@@ -1,8 +1,12 @@
-package io.reactivemicro.broker;
+package io.reactivemicro.test.broker;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reactivemicro.broker.Broker;
+import io.reactivemicro.broker.Message;
+import io.reactivemicro.broker.Overflow;
+import io.reactivemicro.broker.SubscribeOptions;
 import io.reactivemicro.errors.MicroException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -205,7 +209,7 @@ public abstract class BrokerContract {
     everything.await(bodies.size());
     auditor.await(bodies.size());
     Flux.merge(first.signals.asFlux(), second.signals.asFlux()).take(bodies.size()).then().block(TIMEOUT);
-    // Anything delivered twice would arrive now.
+    // A second delivery of any message, which must not come, would arrive within this pause.
     Mono.delay(Duration.ofMillis(500)).block();
     List<String> billed = new ArrayList<>(first.bodies());
     billed.addAll(second.bodies());
@@ -271,6 +275,7 @@ public abstract class BrokerContract {
     queued.disposable.dispose();
     publishAll(topic, List.of("after"));
     staying.await(2);
+    // A delivery to the cancelled subscriptions, which must not come, would arrive within this pause.
     Mono.delay(Duration.ofMillis(300)).block();
     assertThat(leaving.bodies()).containsExactly("before");
     assertThat(queued.bodies()).containsExactly("before");

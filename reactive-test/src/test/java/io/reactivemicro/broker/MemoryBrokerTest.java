@@ -3,6 +3,7 @@ package io.reactivemicro.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.test.broker.BrokerContract;
 import org.junit.jupiter.api.Test;
 
 /** Runs the broker contract on the in-memory broker. */

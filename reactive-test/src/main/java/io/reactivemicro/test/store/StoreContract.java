@@ -1,8 +1,17 @@
-package io.reactivemicro.store;
+package io.reactivemicro.test.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.errors.MicroException;
+import io.reactivemicro.store.DeleteOptions;
+import io.reactivemicro.store.ListOptions;
+import io.reactivemicro.store.Namespace;
+import io.reactivemicro.store.ReadOptions;
+import io.reactivemicro.store.Record;
+import io.reactivemicro.store.Store;
+import io.reactivemicro.store.TypedRecord;
+import io.reactivemicro.store.TypedStore;
+import io.reactivemicro.store.WriteOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

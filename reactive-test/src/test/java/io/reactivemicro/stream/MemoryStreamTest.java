@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.codec.Codecs;
 import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.test.stream.StreamContract;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

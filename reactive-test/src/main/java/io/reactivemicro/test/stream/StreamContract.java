@@ -1,9 +1,14 @@
-package io.reactivemicro.stream;
+package io.reactivemicro.test.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reactivemicro.errors.MicroException;
+import io.reactivemicro.stream.ConsumeOptions;
+import io.reactivemicro.stream.Event;
+import io.reactivemicro.stream.StartPosition;
+import io.reactivemicro.stream.Stream;
+import io.reactivemicro.test.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -114,25 +119,28 @@ public abstract class StreamContract {
     return received;
   }
 
-  private void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        AssertionError timedOut = new AssertionError("timed out waiting until " + what);
-        errors.forEach(timedOut::addSuppressed);
-        throw timedOut;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
+  /** Waits until {@code condition} holds; a timeout carries what the test's consumers failed with. */
+  private void await(String what, Duration timeout, BooleanSupplier condition) {
+    try {
+      Await.until(what, timeout, condition);
+    } catch (AssertionError timedOut) {
+      errors.forEach(timedOut::addSuppressed);
+      throw timedOut;
     }
   }
 
   private static List<String> texts(List<Event> events) {
     return events.stream().map(StreamContract::text).collect(Collectors.toList());
+  }
+
+  /** Lets time pass, where a test shows that something does not happen. */
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   private static String[] numbered(int count) {
@@ -294,8 +302,9 @@ public abstract class StreamContract {
     assertThat(letter.metadata())
         .containsEntry(Event.DEAD_LETTER_TOPIC, topic)
         .containsEntry(Event.DEAD_LETTER_DELIVERIES, "2");
-    await("both deliveries are seen", () -> deliveries.size() >= 2);
-    StepVerifier.create(Mono.delay(Duration.ofSeconds(1))).expectNextCount(1).verifyComplete();
+    await("both deliveries are seen", TIMEOUT, () -> deliveries.size() >= 2);
+    // A third delivery, which must not come, would arrive within this pause.
+    pause(Duration.ofSeconds(1));
     assertThat(deliveries).extracting(Event::deliveryCount).containsExactly(1, 2);
   }
 
@@ -338,8 +347,9 @@ public abstract class StreamContract {
     ConsumeOptions options = fromBeginning().withGroup(group).withAckWait(shortAckWait());
     List<Event> received = collect(stream().consume(topic, options));
 
-    await("three events arrive", () -> received.size() == 3);
-    StepVerifier.create(Mono.delay(shortAckWait().multipliedBy(3))).expectNextCount(1).verifyComplete();
+    await("three events arrive", TIMEOUT, () -> received.size() == 3);
+    // Had the events not been acknowledged, they would be delivered again within three ack waits.
+    pause(shortAckWait().multipliedBy(3));
 
     assertThat(texts(received)).containsExactly("0", "1", "2");
   }
@@ -374,7 +384,8 @@ public abstract class StreamContract {
   void replayFromATime() {
     String topic = topic("time");
     publish(topic, "0", "1");
-    StepVerifier.create(Mono.delay(Duration.ofMillis(50))).expectNextCount(1).verifyComplete();
+    // The second pair must have a later timestamp than the first.
+    pause(Duration.ofMillis(50));
     publish(topic, "2", "3");
     List<Event> all = stream().consume(topic, fromBeginning()).take(4).collectList().block(TIMEOUT);
 
@@ -391,14 +402,12 @@ public abstract class StreamContract {
     List<Event> received = collect(stream().consume(topic, ConsumeOptions.defaults()));
 
     // The consumer joins asynchronously: publish markers until one arrives.
-    int marker = 0;
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (received.isEmpty() && System.nanoTime() < deadline) {
-      publish(topic, "marker-" + marker++);
-      StepVerifier.create(Mono.delay(Duration.ofMillis(200))).expectNextCount(1).verifyComplete();
-    }
+    int[] marker = {0};
+    await("a marker arrives", TIMEOUT, () -> {
+      publish(topic, "marker-" + marker[0]++);
+      return !received.isEmpty();
+    });
 
-    assertThat(received).isNotEmpty();
     assertThat(texts(received)).allMatch(text -> text.startsWith("marker-"));
   }
 
@@ -414,7 +423,7 @@ public abstract class StreamContract {
 
     publish(topic, numbered(20));
 
-    await("all twenty arrive", () -> first.size() + second.size() == 20);
+    await("all twenty arrive", TIMEOUT, () -> first.size() + second.size() == 20);
     assertThat(first).hasSize(10);
     assertThat(second).hasSize(10);
     Set<String> all = new HashSet<>(texts(first));
@@ -431,7 +440,7 @@ public abstract class StreamContract {
 
     publish(topic, numbered(10));
 
-    await("every group gets all ten", () -> first.size() == 10 && second.size() == 10 && own.size() == 10);
+    await("every group gets all ten", TIMEOUT, () -> first.size() == 10 && second.size() == 10 && own.size() == 10);
     assertThat(texts(first)).containsExactly(numbered(10));
     assertThat(texts(second)).containsExactly(numbered(10));
     assertThat(texts(own)).containsExactly(numbered(10));
@@ -450,10 +459,7 @@ public abstract class StreamContract {
 
     Flux.fromIterable(many).flatMap(t -> stream().publish(t, bytes("to " + t)), 64).blockLast(TIMEOUT.multipliedBy(2));
 
-    long deadline = System.nanoTime() + TIMEOUT.multipliedBy(3).toNanos();
-    while (received.size() < many.size() && System.nanoTime() < deadline) {
-      StepVerifier.create(Mono.delay(Duration.ofMillis(100))).expectNextCount(1).verifyComplete();
-    }
+    await("every topic's event arrives", TIMEOUT.multipliedBy(3), () -> received.size() == many.size());
     assertThat(errors).isEmpty();
     assertThat(received).hasSize(1000);
     assertThat(received).allSatisfy((t, payload) -> assertThat(payload).isEqualTo("to " + t));
@@ -486,11 +492,12 @@ public abstract class StreamContract {
 
     int total = 500;
     Flux.range(0, total).flatMap(i -> stream().publish(topic, bytes(Integer.toString(i))), 16).blockLast(TIMEOUT);
-    await("the slow members are full", () -> demandBound.size() == 3 && inFlightBound.size() == 8);
+    await("the slow members are full", TIMEOUT, () -> demandBound.size() == 3 && inFlightBound.size() == 8);
 
     List<Event> fast = stream().consume(topic, options.withAutoAck(true)).take(total - 11).collectList()
         .block(TIMEOUT.multipliedBy(2));
-    StepVerifier.create(Mono.delay(Duration.ofMillis(500))).expectNextCount(1).verifyComplete();
+    // Anything the slow members were given beyond their bounds would arrive within this pause.
+    pause(Duration.ofMillis(500));
 
     assertThat(demandBound).hasSize(3);
     assertThat(inFlightBound).hasSize(8);

@@ -1,15 +1,20 @@
-package io.reactivemicro.registry;
+package io.reactivemicro.test.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
+import io.reactivemicro.registry.EndpointInfo;
+import io.reactivemicro.registry.Node;
+import io.reactivemicro.registry.Registry;
+import io.reactivemicro.registry.RegistryEvent;
+import io.reactivemicro.registry.ServiceInfo;
+import io.reactivemicro.registry.Value;
+import io.reactivemicro.test.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -249,7 +254,7 @@ public abstract class RegistryContract {
     assertThat(lookUp(name)).as("visible before its TTL").isNotEmpty();
 
     Duration deadline = shortTtl().plus(expiryGrace());
-    awaitUntil(deadline, () -> lookUp(name).isEmpty(), "service " + name + " still listed after its TTL");
+    Await.until("service " + name + " is no longer listed after its TTL", deadline, () -> lookUp(name).isEmpty());
 
     StepVerifier.create(events.flux().filter(type(RegistryEvent.Type.DELETE)).take(1))
         .assertNext(event -> assertThat(nodeIds(event)).contains(node.id()))
@@ -268,7 +273,7 @@ public abstract class RegistryContract {
     register(info, ttl);
 
     // Renew for longer than the TTL and its grace together, so a backend that ignored renewals would
-    // have dropped the node by the end.
+    // have dropped the node by the end: time has to pass here, renewal by renewal.
     Duration span = ttl.plus(expiryGrace()).plus(renewEvery);
     while (System.nanoTime() - firstRegistration < span.toNanos()) {
       pause(renewEvery);
@@ -382,21 +387,11 @@ public abstract class RegistryContract {
   protected final Recorder watch(@Nullable String service) {
     Recorder recorder = new Recorder();
     watches.add(registry().watch(service).subscribe(recorder::next, recorder::error));
+    // The Registry API says nothing when a watch is in place, so the backend's warm-up is waited out.
     if (!watchWarmUp().isZero()) {
       pause(watchWarmUp());
     }
     return recorder;
-  }
-
-  /** Polls {@code condition} until it holds, failing with {@code message} once {@code deadline} has passed. */
-  protected static void awaitUntil(Duration deadline, BooleanSupplier condition, String message) {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - end > 0) {
-        fail(message + " (waited " + deadline.toMillis() + " ms)");
-      }
-      pause(Duration.ofMillis(50));
-    }
   }
 
   private static Predicate<RegistryEvent> type(RegistryEvent.Type type) {

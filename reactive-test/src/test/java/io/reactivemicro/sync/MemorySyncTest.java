@@ -3,6 +3,7 @@ package io.reactivemicro.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.test.sync.SyncContract;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

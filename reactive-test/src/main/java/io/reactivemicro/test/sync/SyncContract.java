@@ -1,9 +1,12 @@
-package io.reactivemicro.sync;
+package io.reactivemicro.test.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reactivemicro.errors.MicroException;
+import io.reactivemicro.sync.Leadership;
+import io.reactivemicro.sync.Lock;
+import io.reactivemicro.sync.Sync;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.reactivemicro.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reactivemicro.test.registry.RegistryContract;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -211,6 +211,8 @@ public final class RSocketBroker implements Broker {
       List.copyOf(subscriptions.values()).forEach(FluxSink::complete);
       return server.stop(Duration.ofSeconds(1))
           .then(Mono.defer(() -> ownsRegistry ? registry.close() : Mono.<Void>empty()))
+          // The client connections are closed whether or not the steps before failed.
+          .onErrorResume(e -> transport.close().then(Mono.error(e)))
           .then(transport.close());
     });
   }

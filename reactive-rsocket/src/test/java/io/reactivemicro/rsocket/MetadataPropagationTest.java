@@ -41,10 +41,6 @@ class MetadataPropagationTest {
     public Flux<Seen> seenStream(Req request) {
       return Metadata.current().map(metadata -> new Seen(metadata.asMap())).repeat(2);
     }
-
-    public Flux<Seen> seenChannel(Flux<Req> requests) {
-      return requests.flatMap(r -> Metadata.current().map(metadata -> new Seen(metadata.asMap())));
-    }
   }
 
   /** Endpoints {@code Front.*}: call {@code back} through the service's own client, in the pipeline. */
@@ -117,18 +113,6 @@ class MetadataPropagationTest {
   }
 
   @Test
-  void metadataReachesAChannelHandler() {
-    Flux<Seen> channel = client.channel("back", "Back.SeenChannel", Flux.just(new Req("a"), new Req("b")),
-            Seen.class, RequestOptions.defaults())
-        .contextWrite(Metadata.append("X-Trace", "t-1"));
-    StepVerifier.create(channel)
-        .assertNext(seen -> assertThat(seen.metadata().get("X-Trace")).isEqualTo("t-1"))
-        .assertNext(seen -> assertThat(seen.metadata().get("X-Trace")).isEqualTo("t-1"))
-        .expectComplete()
-        .verify(TIMEOUT);
-  }
-
-  @Test
   void optionMetadataWinsOverTheContextsForTheSameHeader() {
     Mono<Seen> call = client.call("back", "Back.Seen", new Req("z"), Seen.class,
             RequestOptions.defaults().withMetadata("X-Tenant", "from-options"))
@@ -148,14 +132,6 @@ class MetadataPropagationTest {
           assertThat(seen.metadata().get("Authorization")).isEqualTo("Bearer s3cr3t");
           assertThat(seen.metadata().get("X-Other")).isEqualTo("1");
         })
-        .expectComplete()
-        .verify(TIMEOUT);
-  }
-
-  @Test
-  void aCallWithoutMetadataArrivesWithNone() {
-    StepVerifier.create(client.call("back", "Back.Seen", new Req("n"), Seen.class))
-        .assertNext(seen -> assertThat(seen.headers()).isEmpty())
         .expectComplete()
         .verify(TIMEOUT);
   }

@@ -3,7 +3,6 @@ package io.reactivemicro.broker.nats;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.MessageHandler;
-import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.Subscription;
 import io.nats.client.impl.Headers;
@@ -20,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
@@ -40,7 +39,7 @@ import reactor.core.scheduler.Schedulers;
  * subscriptions of the broker. The connection is made on first use and reconnects on its own.
  *
  * <pre>{@code
- * Broker broker = NatsBroker.create(List.of("nats://127.0.0.1:4222"));
+ * Broker broker = NatsBroker.builder(List.of("nats://127.0.0.1:4222")).build();
  * broker.subscribe("orders", SubscribeOptions.defaults().withQueue("billing")).subscribe(...);
  * }</pre>
  */
@@ -52,56 +51,81 @@ public final class NatsBroker implements Broker {
 
   private record Conn(Connection connection, Dispatcher dispatcher) {}
 
-  private final Options options;
-  private final AtomicReference<@Nullable Conn> opened = new AtomicReference<>();
+  private final NatsConnectionSource source;
+  private final Object lock = new Object();
+  // Guarded by lock.
+  private @Nullable Conn opened;
   private final Mono<Conn> connection;
-  private final Object flushLock = new Object();
   private final Set<FluxSink<Message>> sinks = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  /**
-   * Creates a broker with jnats options; nothing connects until the first publish or subscription.
-   *
-   * @param options the connection options
-   */
-  public NatsBroker(Options options) {
-    this.options = options;
-    this.connection = Mono.fromCallable(this::connect)
-        .subscribeOn(Schedulers.boundedElastic())
+  private NatsBroker(NatsConnectionSource source) {
+    this.source = source;
+    this.connection = source.connection()
+        .onErrorMap(e -> !(e instanceof MicroException), e -> new MicroException(ID, 503,
+            "cannot connect to NATS " + source.describe() + ": " + e.getMessage(), "Service Unavailable", e))
+        .publishOn(Schedulers.boundedElastic())
+        .map(this::open)
         .cache(c -> Duration.ofMillis(Long.MAX_VALUE), e -> Duration.ZERO, () -> Duration.ZERO);
   }
 
   /**
-   * Creates a broker for servers given as {@code host:port} or {@code nats://host:port}; it reconnects
-   * for ever when the connection is lost.
+   * Returns a builder of a broker on the NATS servers at {@code addresses}, with a connection of its own,
+   * made on first use, that reconnects for ever and that {@link #close()} closes. Like every NATS and etcd
+   * backend, it takes a list of addresses: the servers of one cluster, tried in turn.
    *
-   * @param addresses the servers; {@code 127.0.0.1:4222} when empty
-   * @return the broker, not connected yet
+   * @param addresses {@code host:port} or {@code nats://host:port}, at least one
+   * @return the builder
+   * @throws NullPointerException when the list or an address is null
+   * @throws IllegalArgumentException when the list is empty or an address is blank
    */
-  public static NatsBroker create(List<String> addresses) {
-    List<String> servers = addresses.isEmpty() ? List.of("nats://127.0.0.1:4222")
-        : addresses.stream().map(a -> a.contains("://") ? a : "nats://" + a).toList();
-    return new NatsBroker(new Options.Builder().servers(servers.toArray(String[]::new))
-        .connectionTimeout(Duration.ofSeconds(5)).maxReconnects(-1).build());
+  public static Builder builder(List<String> addresses) {
+    Options options = new Options.Builder()
+        .servers(NatsConnectionSource.servers(addresses).toArray(String[]::new))
+        .connectionTimeout(Duration.ofSeconds(5))
+        .maxReconnects(-1)
+        .build();
+    return new Builder(() -> NatsConnectionSource.own(options));
   }
 
-  private Conn connect() {
-    if (closed) {
-      throw MicroException.serviceUnavailable(ID, "the NATS broker is closed");
-    }
-    Connection c;
-    try {
-      c = Nats.connect(options);
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
+  /**
+   * Returns a builder of a broker on an application's jnats connection, for TLS, credentials or any other
+   * jnats option, or to share one connection between the broker, the NATS registry and the JetStream
+   * stream. The broker subscribes through a dispatcher of its own, which {@link #close()} closes, and leaves
+   * the connection open: the application closes it after the last backend using it has closed.
+   *
+   * <pre>{@code
+   * Connection nats = Nats.connect(new Options.Builder().server("nats://10.0.0.1:4222").build());
+   * Registry registry = NatsRegistry.builder(nats).build();
+   * Broker broker = NatsBroker.builder(nats).build();
+   * Stream stream = JetStreamStream.builder(nats).build();
+   * // ... and when done:
+   * Mono.when(registry.close(), broker.close(), stream.close()).block();
+   * nats.close();
+   * }</pre>
+   *
+   * @param connection the connection
+   * @return the builder
+   * @throws NullPointerException when {@code connection} is null
+   */
+  public static Builder builder(Connection connection) {
+    NatsConnectionSource source = NatsConnectionSource.given(connection);
+    return new Builder(() -> source);
+  }
+
+  /** Creates the broker's dispatcher on the connection, once; blocking, so on boundedElastic. */
+  private Conn open(Connection c) {
+    synchronized (lock) {
+      if (closed) {
+        throw MicroException.serviceUnavailable(ID, "the NATS broker is closed");
       }
-      throw new MicroException(ID, 503, "cannot connect to NATS " + options.getServers() + ": " + e.getMessage(),
-          "Service Unavailable", e);
+      Conn current = opened;
+      if (current == null || current.connection() != c) {
+        current = new Conn(c, c.createDispatcher());
+        opened = current;
+      }
+      return current;
     }
-    Conn conn = new Conn(c, c.createDispatcher());
-    opened.set(conn);
-    return conn;
   }
 
   @Override
@@ -149,9 +173,10 @@ public final class NatsBroker implements Broker {
               sinks.remove(sink);
             }));
             // The subscription is active once the server has processed it: a flush round trip. jnats allows
-            // only a couple of pings in flight, so concurrent subscriptions take turns.
+            // only a couple of pings in flight on a connection (more make it reconnect), so flushes take turns,
+            // on the connection's monitor, which jnats does not use, as every backend on a shared connection does.
             try {
-              synchronized (flushLock) {
+              synchronized (c.connection()) {
                 c.connection().flush(FLUSH_TIMEOUT);
               }
               options.onActive().run();
@@ -209,23 +234,48 @@ public final class NatsBroker implements Broker {
   }
 
   /**
-   * Closes the connection, on {@link Schedulers#boundedElastic()}; open subscriptions end.
+   * Ends the open subscriptions and closes the broker's dispatcher, on {@link Schedulers#boundedElastic()},
+   * then closes the connection if the broker made it; a connection given to {@link #builder(Connection)}
+   * stays open.
    *
    * @return a {@code Mono} that completes once closed
    */
   @Override
   public Mono<Void> close() {
     return Mono.<Void>fromRunnable(() -> {
-      closed = true;
+      Conn conn;
+      synchronized (lock) {
+        closed = true;
+        conn = opened;
+        opened = null;
+      }
       List.copyOf(sinks).forEach(FluxSink::complete);
-      Conn conn = opened.getAndSet(null);
       if (conn != null) {
         try {
-          conn.connection().close();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+          conn.connection().closeDispatcher(conn.dispatcher());
+        } catch (IllegalStateException closedAlready) {
+          // The connection is closed, and its dispatchers with it.
         }
       }
-    }).subscribeOn(Schedulers.boundedElastic());
+    }).subscribeOn(Schedulers.boundedElastic()).then(source.release());
+  }
+
+  /** Builds a {@link NatsBroker}. */
+  public static final class Builder {
+
+    private final Supplier<NatsConnectionSource> source;
+
+    private Builder(Supplier<NatsConnectionSource> source) {
+      this.source = source;
+    }
+
+    /**
+     * Returns the broker; nothing connects before the first publish or subscription.
+     *
+     * @return the broker
+     */
+    public NatsBroker build() {
+      return new NatsBroker(source.get());
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.reactivemicro.broker.nats;
 import io.reactivemicro.broker.Broker;
 import io.reactivemicro.broker.spi.BrokerProvider;
 import io.reactivemicro.plugin.Settings;
+import java.util.List;
 
 /**
  * Provides {@code nats} ({@code MICRO_BROKER=nats}): {@link NatsBroker} on the servers of
@@ -17,6 +18,7 @@ public final class NatsBrokerProvider implements BrokerProvider {
 
   @Override
   public Broker create(Settings settings) {
-    return NatsBroker.create(settings.addresses("broker"));
+    List<String> addresses = settings.addresses("broker");
+    return NatsBroker.builder(addresses.isEmpty() ? List.of("127.0.0.1:4222") : addresses).build();
   }
 }

@@ -18,7 +18,7 @@ class NatsBrokerTest extends BrokerContract {
 
   @Override
   protected Broker createBroker() {
-    return NatsBroker.create(List.of("127.0.0.1:4222"));
+    return NatsBroker.builder(List.of("127.0.0.1:4222")).build();
   }
 
   @Override
@@ -37,7 +37,7 @@ class NatsBrokerTest extends BrokerContract {
 
   @Test
   void anUnreachableServerFailsThePublishNotTheCreation() {
-    Broker broker = NatsBroker.create(List.of("127.0.0.1:1"));
+    Broker broker = NatsBroker.builder(List.of("127.0.0.1:1")).build();
     StepVerifier.create(broker.publish("t", Message.of(new byte[0])))
         .expectErrorSatisfies(e -> assertThat(((MicroException) e).code()).isEqualTo(503))
         .verify(Duration.ofSeconds(30));

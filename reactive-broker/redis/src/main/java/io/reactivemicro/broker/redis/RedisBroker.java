@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
@@ -48,7 +49,7 @@ import reactor.util.Loggers;
  * script make it unsuitable for Redis Cluster.
  *
  * <pre>{@code
- * Broker broker = RedisBroker.create(List.of("127.0.0.1:6379"));
+ * Broker broker = RedisBroker.builder("127.0.0.1:6379").build();
  * broker.subscribe("orders", SubscribeOptions.defaults().withQueue("billing")).subscribe(...);
  * }</pre>
  */
@@ -66,8 +67,7 @@ public final class RedisBroker implements Broker {
       return 1
       """;
 
-  private final RedisClient client;
-  private final RedisURI uri;
+  private final RedisClientSource source;
   private final Mono<StatefulRedisConnection<byte[], byte[]>> commands;
   private final Mono<StatefulRedisPubSubConnection<byte[], byte[]>> pubSub;
   private final AtomicReference<@Nullable StatefulRedisConnection<byte[], byte[]>> openCommands = new AtomicReference<>();
@@ -76,20 +76,21 @@ public final class RedisBroker implements Broker {
   private final Map<String, List<FluxSink<Message>>> channels = new ConcurrentHashMap<>();
   private final Map<String, Integer> subscribed = new HashMap<>();
   private final Sinks.Empty<Void> closing = Sinks.empty();
+  private volatile boolean closed;
 
-  /**
-   * Creates a broker; nothing connects until the first publish or subscription.
-   *
-   * @param uri the Redis server
-   */
-  public RedisBroker(RedisURI uri) {
-    this.uri = uri;
-    this.client = RedisClient.create();
-    this.commands = Mono.defer(() -> Mono.fromCompletionStage(client.connectAsync(ByteArrayCodec.INSTANCE, uri)))
+  private RedisBroker(RedisClientSource source) {
+    this.source = source;
+    this.commands = Mono.defer(() -> source.connect(ByteArrayCodec.INSTANCE))
         .onErrorMap(this::unavailable)
-        .doOnNext(openCommands::set)
+        .doOnNext(connection -> {
+          openCommands.set(connection);
+          // A connection made while close() ran is closed here: close() may have missed it.
+          if (closed) {
+            connection.closeAsync();
+          }
+        })
         .cache(c -> Duration.ofMillis(Long.MAX_VALUE), e -> Duration.ZERO, () -> Duration.ZERO);
-    this.pubSub = Mono.defer(() -> Mono.fromCompletionStage(client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri)))
+    this.pubSub = Mono.defer(() -> source.connectPubSub(ByteArrayCodec.INSTANCE))
         .onErrorMap(this::unavailable)
         .doOnNext(connection -> {
           connection.addListener(new RedisPubSubAdapter<>() {
@@ -99,28 +100,48 @@ public final class RedisBroker implements Broker {
             }
           });
           openPubSub.set(connection);
+          if (closed) {
+            connection.closeAsync();
+          }
         })
         .cache(c -> Duration.ofMillis(Long.MAX_VALUE), e -> Duration.ZERO, () -> Duration.ZERO);
   }
 
   /**
-   * Creates a broker for a server given as {@code host:port} or a {@code redis://} URI.
+   * Returns a builder of a broker on the Redis server at {@code address}, with a Lettuce client of its own
+   * that {@link #close()} shuts down. Like every Redis backend, it takes one address: Redis Cluster is not
+   * supported.
    *
-   * @param addresses one address; {@code 127.0.0.1:6379} when empty
-   * @return the broker, not connected yet
-   * @throws IllegalArgumentException when more than one address is given or it is malformed
+   * @param address {@code host:port}, or a {@code redis://} (or {@code rediss://}) URI
+   * @return the builder
+   * @throws NullPointerException when {@code address} is null
+   * @throws IllegalArgumentException when it is blank or not a valid address
    */
-  public static RedisBroker create(List<String> addresses) {
-    if (addresses.size() > 1) {
-      throw new IllegalArgumentException("the Redis broker takes one address, not " + addresses);
-    }
-    String address = addresses.isEmpty() ? "127.0.0.1:6379" : addresses.get(0);
-    return new RedisBroker(RedisURI.create(address.contains("://") ? address : "redis://" + address));
+  public static Builder builder(String address) {
+    RedisURI uri = RedisClientSource.uri(address);
+    return new Builder(() -> RedisClientSource.own(uri));
+  }
+
+  /**
+   * Returns a builder of a broker on an application's Lettuce client, connecting to the URI the client was
+   * created with ({@code RedisClient.create("redis://10.0.0.1:6379")}). The broker opens its own
+   * connections on the client and closes them on {@link #close()}, leaving the client open: the
+   * application shuts it down after the last backend using it has closed (see
+   * {@code RedisStore.builder(RedisClient)} for an example of one client shared by the store, the broker,
+   * the stream and the sync).
+   *
+   * @param client the client, created with a URI; a client created without one fails the first operation
+   * @return the builder
+   * @throws NullPointerException when {@code client} is null
+   */
+  public static Builder builder(RedisClient client) {
+    RedisClientSource source = RedisClientSource.given(client);
+    return new Builder(() -> source);
   }
 
   private Throwable unavailable(Throwable e) {
     return e instanceof MicroException ? e
-        : new MicroException(ID, 503, "cannot reach Redis at " + uri + ": " + e.getMessage(), "Service Unavailable", e);
+        : new MicroException(ID, 503, "cannot reach Redis at " + source.describe() + ": " + e.getMessage(), "Service Unavailable", e);
   }
 
   /** Returns the key of the set of queue names of a topic. */
@@ -227,7 +248,7 @@ public final class RedisBroker implements Broker {
   private Flux<Message> queue(String topic, String queue, SubscribeOptions options) {
     byte[] list = bytes(queueKey(topic, queue));
     return Flux.usingWhen(
-        Mono.defer(() -> Mono.fromCompletionStage(client.connectAsync(ByteArrayCodec.INSTANCE, uri)))
+        Mono.defer(() -> source.connect(ByteArrayCodec.INSTANCE))
             .onErrorMap(this::unavailable),
         connection -> connection.reactive().sadd(bytes(queuesKey(topic)), bytes(queue))
             .doOnSuccess(added -> options.onActive().run())
@@ -239,13 +260,15 @@ public final class RedisBroker implements Broker {
   }
 
   /**
-   * Closes the connections and the client; open subscriptions end.
+   * Closes the broker's connections, then shuts the Lettuce client down if the broker created it (a client
+   * given to {@link #builder(RedisClient)} stays open); open subscriptions end.
    *
    * @return a {@code Mono} that completes once closed
    */
   @Override
   public Mono<Void> close() {
     return Mono.defer(() -> {
+      closed = true;
       closing.tryEmitEmpty();
       channels.values().forEach(sinks -> sinks.forEach(FluxSink::complete));
       StatefulRedisConnection<byte[], byte[]> c = openCommands.getAndSet(null);
@@ -253,7 +276,26 @@ public final class RedisBroker implements Broker {
       Mono<Void> closing = Mono.when(
           c == null ? Mono.empty() : Mono.fromCompletionStage(c.closeAsync()),
           p == null ? Mono.empty() : Mono.fromCompletionStage(p.closeAsync()));
-      return closing.then(Mono.fromCompletionStage(client.shutdownAsync()));
+      return closing.then(source.release());
     });
+  }
+
+  /** Builds a {@link RedisBroker}. */
+  public static final class Builder {
+
+    private final Supplier<RedisClientSource> source;
+
+    private Builder(Supplier<RedisClientSource> source) {
+      this.source = source;
+    }
+
+    /**
+     * Returns the broker; nothing connects before the first publish or subscription.
+     *
+     * @return the broker
+     */
+    public RedisBroker build() {
+      return new RedisBroker(source.get());
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.reactivemicro.broker.redis;
 import io.reactivemicro.broker.Broker;
 import io.reactivemicro.broker.spi.BrokerProvider;
 import io.reactivemicro.plugin.Settings;
+import java.util.List;
 
 /**
  * Provides {@code redis} ({@code MICRO_BROKER=redis}): {@link RedisBroker} on the server of
@@ -18,6 +19,10 @@ public final class RedisBrokerProvider implements BrokerProvider {
 
   @Override
   public Broker create(Settings settings) {
-    return RedisBroker.create(settings.addresses("broker"));
+    List<String> addresses = settings.addresses("broker");
+    if (addresses.size() > 1) {
+      throw new IllegalArgumentException("the Redis broker takes one address, not " + addresses);
+    }
+    return RedisBroker.builder(addresses.isEmpty() ? "127.0.0.1:6379" : addresses.get(0)).build();
   }
 }

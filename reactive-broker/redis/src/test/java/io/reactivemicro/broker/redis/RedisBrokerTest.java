@@ -25,7 +25,7 @@ class RedisBrokerTest extends BrokerContract {
 
   @Override
   protected Broker createBroker() {
-    return RedisBroker.create(List.of("127.0.0.1:6379"));
+    return RedisBroker.builder("127.0.0.1:6379").build();
   }
 
   private static <T> T redis(Function<StatefulRedisConnection<String, String>, T> call) {

@@ -37,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.BufferOverflowStrategy;
@@ -62,7 +63,7 @@ import reactor.core.scheduler.Schedulers;
  * {@link MicroException} (503 when etcd cannot be reached) rather than waiting for ever.
  *
  * <pre>{@code
- * Registry registry = EtcdRegistry.builder().addresses(List.of("10.0.0.1:2379")).build();
+ * Registry registry = EtcdRegistry.builder(List.of("10.0.0.1:2379")).build();
  * Service.builder("helloworld").registry(registry).handler(new Helloworld()).build().run();
  * }</pre>
  */
@@ -85,29 +86,59 @@ public final class EtcdRegistry implements Registry {
   /** What this registry last wrote for a node key: the lease (0 for none), its TTL and the value. */
   private record Registration(long leaseId, long ttlSeconds, byte[] value) {}
 
+  private final EtcdClientSource source;
   private final Client client;
-  private final List<String> endpoints;
   private final String prefix;
   private final Duration timeout;
   private final Map<String, Registration> registrations = new ConcurrentHashMap<>();
   private final Set<FluxSink<RegistryEvent>> watchers = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private EtcdRegistry(Builder builder) {
-    this.endpoints = List.copyOf(builder.addresses);
+  private EtcdRegistry(Builder builder, EtcdClientSource source) {
+    this.source = source;
+    this.client = source.client();
     this.prefix = builder.prefix.endsWith("/") ? builder.prefix : builder.prefix + "/";
     this.timeout = builder.timeout;
-    // jetcd opens its gRPC channel on the first call, so building the client sends nothing.
-    this.client = Client.builder()
-        .endpoints(endpoints.stream().map(EtcdRegistry::uri).toArray(URI[]::new))
-        .connectTimeout(timeout)
-        .retryMaxDuration(timeout)
-        .build();
   }
 
-  /** Returns a builder for a registry on {@value #DEFAULT_ADDRESS} under {@value #DEFAULT_PREFIX}. */
-  public static Builder builder() {
-    return new Builder();
+  /**
+   * Returns a builder of a registry on the etcd endpoints at {@code addresses}, under
+   * {@value #DEFAULT_PREFIX}, with a jetcd client of its own that {@link #close()} closes. Like every NATS
+   * and etcd backend, it takes a list of addresses: the members of one cluster.
+   *
+   * @param addresses {@code host:port} or URLs such as {@code https://host:2379}, at least one, such as
+   *     {@code List.of(}{@value #DEFAULT_ADDRESS}{@code )}
+   * @return the builder
+   * @throws NullPointerException when the list or an address is null
+   * @throws IllegalArgumentException when the list is empty or an address is blank or not a valid URI
+   */
+  public static Builder builder(List<String> addresses) {
+    List<URI> endpoints = EtcdClientSource.endpoints(addresses);
+    return new Builder(timeout -> EtcdClientSource.own(endpoints, timeout));
+  }
+
+  /**
+   * Returns a builder of a registry on an application's jetcd client, for TLS, authentication, a namespace
+   * or any other jetcd option, or to share one client (one gRPC channel) between the registry and the etcd
+   * sync. {@link #close()} completes the registry's watches and leaves the client open: the application
+   * closes it after the last backend using it has closed.
+   *
+   * <pre>{@code
+   * Client etcd = Client.builder().endpoints("http://10.0.0.1:2379").build();
+   * Registry registry = EtcdRegistry.builder(etcd).build();
+   * Sync sync = EtcdSync.builder(etcd).build();
+   * // ... and when done:
+   * Mono.when(registry.close(), sync.close()).block();
+   * etcd.close();
+   * }</pre>
+   *
+   * @param client the client
+   * @return the builder
+   * @throws NullPointerException when {@code client} is null
+   */
+  public static Builder builder(Client client) {
+    EtcdClientSource source = EtcdClientSource.given(client);
+    return new Builder(timeout -> source);
   }
 
   @Override
@@ -250,20 +281,22 @@ public final class EtcdRegistry implements Registry {
   }
 
   /**
-   * Completes this registry's watches and closes the etcd client; later operations fail. Leases are not
-   * revoked: the nodes registered through this registry expire with their TTL unless deregistered first.
+   * Completes this registry's watches and closes the etcd client if the registry created it; a client
+   * given to {@link #builder(Client)} stays open. Later operations fail. Leases are not revoked: the nodes
+   * registered through this registry expire with their TTL unless deregistered first.
    *
-   * @return a {@code Mono} that completes once the client is closed; the closing runs on
+   * @return a {@code Mono} that completes once closed; closing a client runs on
    *     {@link Schedulers#boundedElastic()} because jetcd waits for its channels to shut down
    */
   @Override
   public Mono<Void> close() {
-    return Mono.<Void>fromRunnable(() -> {
-      if (closed.compareAndSet(false, true)) {
-        watchers.forEach(FluxSink::complete);
-        client.close();
+    return Mono.defer(() -> {
+      if (!closed.compareAndSet(false, true)) {
+        return Mono.empty();
       }
-    }).subscribeOn(Schedulers.boundedElastic());
+      watchers.forEach(FluxSink::complete);
+      return source.release();
+    });
   }
 
   // --- etcd calls ---
@@ -326,11 +359,11 @@ public final class EtcdRegistry implements Registry {
     }
     Throwable cause = unwrap(error);
     if (cause instanceof TimeoutException) {
-      return new MicroException(ID, 503, "etcd at " + endpoints + " did not answer " + what + " within "
+      return new MicroException(ID, 503, source.describe() + " did not answer " + what + " within "
           + timeout.toMillis() + " ms", null, cause);
     }
     int code = cause instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.UNAVAILABLE ? 503 : 500;
-    return new MicroException(ID, code, "etcd at " + endpoints + ": " + what + " failed: " + cause.getMessage(),
+    return new MicroException(ID, code, source.describe() + ": " + what + " failed: " + cause.getMessage(),
         null, cause);
   }
 
@@ -376,10 +409,6 @@ public final class EtcdRegistry implements Registry {
       return 0;
     }
     return Math.max(1, (ttl.toMillis() + 999) / 1000);
-  }
-
-  private static URI uri(String address) {
-    return URI.create(address.contains("://") ? address : "http://" + address);
   }
 
   private static List<ServiceInfo> decode(GetResponse response, @Nullable String name) {
@@ -445,24 +474,12 @@ public final class EtcdRegistry implements Registry {
 
   /** Builds an {@link EtcdRegistry}. Builders are not thread-safe; registries are. */
   public static final class Builder {
-    private List<String> addresses = List.of(DEFAULT_ADDRESS);
+    private final Function<Duration, EtcdClientSource> source;
     private String prefix = DEFAULT_PREFIX;
     private Duration timeout = DEFAULT_TIMEOUT;
 
-    private Builder() {}
-
-    /**
-     * Sets the etcd endpoints, {@code host:port} or URLs such as {@code https://host:2379}.
-     *
-     * @param addresses one or more endpoints
-     * @return this builder
-     */
-    public Builder addresses(List<String> addresses) {
-      if (addresses.isEmpty()) {
-        throw new IllegalArgumentException("at least one etcd address is needed");
-      }
-      this.addresses = List.copyOf(addresses);
-      return this;
+    private Builder(Function<Duration, EtcdClientSource> source) {
+      this.source = source;
     }
 
     /**
@@ -480,7 +497,8 @@ public final class EtcdRegistry implements Registry {
     }
 
     /**
-     * Sets how long a single call to etcd may take before it fails, {@code 5 s} by default.
+     * Sets how long a single call to etcd may take before it fails, {@code 5 s} by default; a client the
+     * registry creates also takes it as its connect timeout and longest retry.
      *
      * @param timeout a positive duration
      * @return this builder
@@ -493,9 +511,13 @@ public final class EtcdRegistry implements Registry {
       return this;
     }
 
-    /** Returns the registry; it connects to etcd on its first operation. */
+    /**
+     * Returns the registry; it connects to etcd on its first operation.
+     *
+     * @return the registry
+     */
     public EtcdRegistry build() {
-      return new EtcdRegistry(this);
+      return new EtcdRegistry(this, source.apply(timeout));
     }
   }
 }

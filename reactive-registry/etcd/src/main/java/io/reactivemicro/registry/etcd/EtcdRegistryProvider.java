@@ -3,6 +3,7 @@ package io.reactivemicro.registry.etcd;
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.registry.spi.RegistryProvider;
+import java.util.List;
 
 /**
  * Provides {@code etcd} ({@code MICRO_REGISTRY=etcd} or {@code --registry=etcd}): an {@link EtcdRegistry}
@@ -24,10 +25,9 @@ public final class EtcdRegistryProvider implements RegistryProvider {
    */
   @Override
   public Registry create(Settings settings) {
-    EtcdRegistry.Builder builder = EtcdRegistry.builder();
-    if (!settings.addresses("registry").isEmpty()) {
-      builder.addresses(settings.addresses("registry"));
-    }
+    List<String> addresses = settings.addresses("registry");
+    EtcdRegistry.Builder builder = EtcdRegistry.builder(
+        addresses.isEmpty() ? List.of(EtcdRegistry.DEFAULT_ADDRESS) : addresses);
     settings.get("registry_prefix").ifPresent(builder::prefix);
     return builder.build();
   }

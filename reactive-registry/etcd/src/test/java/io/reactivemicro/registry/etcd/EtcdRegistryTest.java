@@ -39,7 +39,7 @@ class EtcdRegistryTest extends RegistryContract {
 
   @BeforeAll
   static void connect() {
-    registry = EtcdRegistry.builder().prefix(PREFIX).build();
+    registry = EtcdRegistry.builder(List.of(EtcdRegistry.DEFAULT_ADDRESS)).prefix(PREFIX).build();
     // The first call opens jetcd's gRPC channel: on a loaded machine that alone can take longer than a
     // call's timeout, so it is made before the tests.
     registry.listServices().then().block(Duration.ofSeconds(60));
@@ -83,7 +83,7 @@ class EtcdRegistryTest extends RegistryContract {
     String name = serviceName("vanishing");
     Node node = Node.of(name + "-1", "10.0.0.1:8080");
     Recorder events = watch(name);
-    EtcdRegistry other = EtcdRegistry.builder().prefix(PREFIX).build();
+    EtcdRegistry other = EtcdRegistry.builder(List.of(EtcdRegistry.DEFAULT_ADDRESS)).prefix(PREFIX).build();
     other.register(service(name, "1.0.0", node), shortTtl()).block(TIMEOUT);
     assertThat(lookUp(name)).singleElement().satisfies(info -> assertThat(info.nodes()).containsExactly(node));
 
@@ -179,7 +179,7 @@ class EtcdRegistryTest extends RegistryContract {
 
   @Test
   void closingTheRegistryCompletesItsWatchesAndFailsLaterOperations() {
-    EtcdRegistry other = EtcdRegistry.builder().prefix(PREFIX).build();
+    EtcdRegistry other = EtcdRegistry.builder(List.of(EtcdRegistry.DEFAULT_ADDRESS)).prefix(PREFIX).build();
     String name = serviceName("closing");
 
     StepVerifier.create(other.watch(name))
@@ -215,8 +215,7 @@ class EtcdRegistryTest extends RegistryContract {
 
   @Test
   void unreachableServerFailsWithAClearErrorWithinTheTimeout() {
-    EtcdRegistry unreachable = EtcdRegistry.builder()
-        .addresses(List.of("127.0.0.1:1"))
+    EtcdRegistry unreachable = EtcdRegistry.builder(List.of("127.0.0.1:1"))
         .timeout(Duration.ofSeconds(1))
         .build();
     try {

@@ -4,7 +4,6 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import io.nats.client.MessageHandler;
-import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.Subscription;
 import io.reactivemicro.errors.MicroException;
@@ -31,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.BufferOverflowStrategy;
@@ -65,7 +65,7 @@ import reactor.core.scheduler.Schedulers;
  * (default 5 s).
  *
  * <pre>{@code
- * Registry registry = NatsRegistry.builder().addresses(List.of("nats://10.0.0.1:4222")).build();
+ * Registry registry = NatsRegistry.builder(List.of("nats://10.0.0.1:4222")).build();
  * Service.builder("helloworld").registry(registry).handler(new Helloworld()).build().run();
  * }</pre>
  */
@@ -117,7 +117,7 @@ public final class NatsRegistry implements Registry {
 
   private record Conn(Connection connection, Dispatcher dispatcher) {}
 
-  private final List<String> servers;
+  private final NatsConnectionSource source;
   private final String prefix;
   private final Duration timeout;
   private final Duration queryWindow;
@@ -126,20 +126,59 @@ public final class NatsRegistry implements Registry {
   private final Map<NodeKey, Local> locals = new ConcurrentHashMap<>();
   private final Set<FluxSink<RegistryEvent>> watchers = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicReference<@Nullable CompletableFuture<Conn>> connecting = new AtomicReference<>();
+  private final Mono<Conn> conn;
+  // Guarded by this.
+  private @Nullable Conn opened;
   private volatile @Nullable Subscription responder;
 
-  private NatsRegistry(Builder builder) {
-    this.servers = builder.addresses.stream().map(NatsRegistry::url).toList();
+  private NatsRegistry(Builder builder, NatsConnectionSource source) {
+    this.source = source;
     this.prefix = builder.prefix;
     this.timeout = builder.timeout;
     this.queryWindow = builder.queryWindow;
     this.expiryGrace = builder.expiryGrace;
+    this.conn = source.connection()
+        .publishOn(Schedulers.boundedElastic())
+        .map(this::open)
+        .cache(c -> Duration.ofMillis(Long.MAX_VALUE), e -> Duration.ZERO, () -> Duration.ZERO);
   }
 
-  /** Returns a builder for a registry on {@value #DEFAULT_ADDRESS} under {@value #DEFAULT_PREFIX}. */
-  public static Builder builder() {
-    return new Builder();
+  /**
+   * Returns a builder of a registry on the NATS servers at {@code addresses}, under
+   * {@value #DEFAULT_PREFIX}, with a connection of its own, made on first use, that reconnects for ever
+   * and that {@link #close()} closes. Like every NATS and etcd backend, it takes a list of addresses: the
+   * servers of one cluster, tried in turn.
+   *
+   * @param addresses {@code host:port} or {@code nats://host:port}, at least one, such as
+   *     {@code List.of(}{@value #DEFAULT_ADDRESS}{@code )}
+   * @return the builder
+   * @throws NullPointerException when the list or an address is null
+   * @throws IllegalArgumentException when the list is empty or an address is blank
+   */
+  public static Builder builder(List<String> addresses) {
+    List<String> servers = NatsConnectionSource.servers(addresses);
+    return new Builder(timeout -> NatsConnectionSource.own(Options.builder()
+        .servers(servers.toArray(String[]::new))
+        .connectionTimeout(timeout)
+        .maxReconnects(-1)
+        .connectionName("reactive-micro-registry")
+        .build()));
+  }
+
+  /**
+   * Returns a builder of a registry on an application's jnats connection, for TLS, credentials or any other
+   * jnats option, or to share one connection between the registry, the NATS broker and the JetStream
+   * stream. The registry subscribes through a dispatcher of its own, which {@link #close()} closes, and
+   * leaves the connection open: the application closes it after the last backend using it has closed (see
+   * {@code NatsBroker.builder(Connection)} for an example).
+   *
+   * @param connection the connection
+   * @return the builder
+   * @throws NullPointerException when {@code connection} is null
+   */
+  public static Builder builder(Connection connection) {
+    NatsConnectionSource source = NatsConnectionSource.given(connection);
+    return new Builder(timeout -> source);
   }
 
   @Override
@@ -185,7 +224,7 @@ public final class NatsRegistry implements Registry {
         }
         publish(conn, action, fresh);
       }
-      conn.connection().flush(timeout);
+      flush(conn);
     });
   }
 
@@ -208,7 +247,7 @@ public final class NatsRegistry implements Registry {
         }
       }
       if (any) {
-        conn.connection().flush(timeout);
+        flush(conn);
       }
     });
   }
@@ -259,7 +298,7 @@ public final class NatsRegistry implements Registry {
           Watcher watcher = new Watcher(sink, service);
           watchers.add(sink);
           subscribe(conn, sink, "watch", subject, watcher::onMessage,
-              nats -> nats.connection().flush(timeout), () -> {
+              this::flush, () -> {
                 watchers.remove(sink);
                 watcher.dispose();
               });
@@ -268,11 +307,12 @@ public final class NatsRegistry implements Registry {
   }
 
   /**
-   * Closes the connection and completes this registry's watches. Nodes registered through this registry
-   * are not announced deleted: look-ups stop finding them at once, and other registries' watchers report
-   * them deleted once their TTL has passed.
+   * Completes this registry's watches and closes its dispatcher, then closes the connection if the registry
+   * made it; a connection given to {@link #builder(Connection)} stays open. Nodes registered through this
+   * registry are not announced deleted: look-ups stop finding them at once, and other registries' watchers
+   * report them deleted once their TTL has passed.
    *
-   * @return a {@code Mono} that completes once the connection is closed, on a bounded-elastic thread
+   * @return a {@code Mono} that completes once closed, on a bounded-elastic thread
    */
   @Override
   public Mono<Void> close() {
@@ -283,69 +323,47 @@ public final class NatsRegistry implements Registry {
       locals.values().forEach(Local::cancelExpiry);
       locals.clear();
       watchers.forEach(FluxSink::complete);
-      CompletableFuture<Conn> attempt = connecting.get();
-      Conn conn = attempt == null || !attempt.isDone() || attempt.isCompletedExceptionally()
-          ? null
-          : attempt.getNow(null);
-      if (conn != null) {
+      Conn open;
+      synchronized (this) {
+        open = opened;
+        opened = null;
+      }
+      if (open != null) {
         try {
-          conn.connection().close();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+          open.connection().closeDispatcher(open.dispatcher());
+        } catch (IllegalStateException closedAlready) {
+          // The connection is closed, and its dispatchers with it.
         }
       }
-    }).subscribeOn(Schedulers.boundedElastic());
+    }).subscribeOn(Schedulers.boundedElastic()).then(source.release());
   }
 
   // --- NATS ---
 
-  private Conn connect() throws IOException, InterruptedException {
-    Options options = Options.builder()
-        .servers(servers.toArray(String[]::new))
-        .connectionTimeout(timeout)
-        .maxReconnects(-1)
-        .connectionName("reactive-micro-registry")
-        .build();
-    Connection nats;
-    try {
-      nats = Nats.connect(options);
-    } catch (IOException e) {
-      throw new IOException("cannot connect: " + e.getMessage(), e);
-    }
-    Conn conn = new Conn(nats, nats.createDispatcher());
+  /** Creates the registry's dispatcher on the connection, once; blocking, so on boundedElastic. */
+  private synchronized Conn open(Connection nats) {
     if (closed.get()) {
-      nats.close();
       throw new IllegalStateException("the registry is closed");
     }
-    return conn;
+    Conn current = opened;
+    if (current == null || current.connection() != nats) {
+      current = new Conn(nats, nats.createDispatcher());
+      opened = current;
+    }
+    return current;
   }
 
   /**
-   * Returns the connection, connecting once on a bounded-elastic thread; a failed attempt is forgotten so
-   * that the next operation tries again. A subscriber that gives up does not interrupt the attempt, which
-   * would leave jnats half connected.
+   * Returns the connection and the registry's dispatcher; a failed attempt is forgotten so that the next
+   * operation tries again. A subscriber that gives up does not interrupt the attempt, which would leave
+   * jnats half connected.
    */
   private Mono<Conn> connection() {
-    return Mono.defer(() -> {
-      if (closed.get()) {
-        return Mono.<Conn>error(new MicroException(ID, 503, "the NATS registry is closed"));
-      }
-      CompletableFuture<Conn> current = connecting.get();
-      if (current == null || current.isCompletedExceptionally()) {
-        CompletableFuture<Conn> attempt = new CompletableFuture<>();
-        if (connecting.compareAndSet(current, attempt)) {
-          Schedulers.boundedElastic().schedule(() -> {
-            try {
-              attempt.complete(connect());
-            } catch (Throwable e) {
-              attempt.completeExceptionally(e);
-            }
-          });
-        }
-        current = Objects.requireNonNull(connecting.get());
-      }
-      return Mono.fromFuture(current, true);
-    }).timeout(timeout).onErrorMap(error -> translate("connect", error));
+    return Mono.defer(() -> closed.get()
+            ? Mono.<Conn>error(new MicroException(ID, 503, "the NATS registry is closed"))
+            : conn)
+        .timeout(timeout)
+        .onErrorMap(error -> translate("connect", error));
   }
 
   @FunctionalInterface
@@ -372,6 +390,17 @@ public final class NatsRegistry implements Registry {
           return Mono.fromFuture(done, true).then().timeout(timeout);
         }))
         .onErrorMap(error -> translate(what, error));
+  }
+
+  /**
+   * Waits for the server to have processed what was sent. jnats allows only a couple of pings in flight on
+   * a connection (more make it reconnect), so flushes take turns, on the connection's monitor, which jnats
+   * does not use, as every backend on a shared connection does.
+   */
+  private void flush(Conn conn) throws TimeoutException, InterruptedException {
+    synchronized (conn.connection()) {
+      conn.connection().flush(timeout);
+    }
   }
 
   private synchronized void ensureResponder(Conn conn) {
@@ -488,14 +517,14 @@ public final class NatsRegistry implements Registry {
       return error;
     }
     if (error instanceof TimeoutException) {
-      return new MicroException(ID, 503, "NATS at " + servers + " did not answer " + what + " within "
+      return new MicroException(ID, 503, "NATS at " + source.describe() + " did not answer " + what + " within "
           + timeout.toMillis() + " ms", null, error);
     }
     if (error instanceof IOException || error instanceof IllegalStateException) {
-      return new MicroException(ID, 503, "NATS at " + servers + ": " + what + " failed: " + error.getMessage(),
+      return new MicroException(ID, 503, "NATS at " + source.describe() + ": " + what + " failed: " + error.getMessage(),
           null, error);
     }
-    return new MicroException(ID, 500, "NATS at " + servers + ": " + what + " failed: " + error, null, error);
+    return new MicroException(ID, 500, "NATS at " + source.describe() + ": " + what + " failed: " + error, null, error);
   }
 
   // --- names and merging ---
@@ -513,10 +542,6 @@ public final class NatsRegistry implements Registry {
       }
     }
     return token.toString();
-  }
-
-  private static String url(String address) {
-    return address.contains("://") ? address : "nats://" + address;
   }
 
   /** Merges single-node descriptions by version; a node answered twice is kept once. */
@@ -618,26 +643,14 @@ public final class NatsRegistry implements Registry {
 
   /** Builds a {@link NatsRegistry}. Builders are not thread-safe; registries are. */
   public static final class Builder {
-    private List<String> addresses = List.of(DEFAULT_ADDRESS);
+    private final Function<Duration, NatsConnectionSource> source;
     private String prefix = DEFAULT_PREFIX;
     private Duration timeout = DEFAULT_TIMEOUT;
     private Duration queryWindow = Duration.ofMillis(DEFAULT_QUERY_WINDOW_MILLIS);
     private Duration expiryGrace = Duration.ofSeconds(1);
 
-    private Builder() {}
-
-    /**
-     * Sets the NATS servers, {@code nats://host:port} or {@code host:port}.
-     *
-     * @param addresses one or more servers
-     * @return this builder
-     */
-    public Builder addresses(List<String> addresses) {
-      if (addresses.isEmpty()) {
-        throw new IllegalArgumentException("at least one NATS address is needed");
-      }
-      this.addresses = List.copyOf(addresses);
-      return this;
+    private Builder(Function<Duration, NatsConnectionSource> source) {
+      this.source = source;
     }
 
     /**
@@ -692,9 +705,13 @@ public final class NatsRegistry implements Registry {
       return this;
     }
 
-    /** Returns the registry; it connects to NATS on its first operation. */
+    /**
+     * Returns the registry; it connects to NATS on its first operation.
+     *
+     * @return the registry
+     */
     public NatsRegistry build() {
-      return new NatsRegistry(this);
+      return new NatsRegistry(this, source.apply(timeout));
     }
 
     private static Duration positive(Duration duration, String what) {

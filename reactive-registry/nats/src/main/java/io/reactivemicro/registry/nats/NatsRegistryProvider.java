@@ -3,6 +3,7 @@ package io.reactivemicro.registry.nats;
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.registry.spi.RegistryProvider;
+import java.util.List;
 
 /**
  * Provides {@code nats} ({@code MICRO_REGISTRY=nats} or {@code --registry=nats}): a {@link NatsRegistry} on
@@ -24,10 +25,9 @@ public final class NatsRegistryProvider implements RegistryProvider {
    */
   @Override
   public Registry create(Settings settings) {
-    NatsRegistry.Builder builder = NatsRegistry.builder();
-    if (!settings.addresses("registry").isEmpty()) {
-      builder.addresses(settings.addresses("registry"));
-    }
+    List<String> addresses = settings.addresses("registry");
+    NatsRegistry.Builder builder = NatsRegistry.builder(
+        addresses.isEmpty() ? List.of(NatsRegistry.DEFAULT_ADDRESS) : addresses);
     settings.get("registry_prefix").ifPresent(builder::prefix);
     return builder.build();
   }

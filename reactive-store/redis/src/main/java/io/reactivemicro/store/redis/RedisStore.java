@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -53,7 +54,7 @@ import reactor.core.scheduler.Schedulers;
  * database, so a Redis database of the store's own keeps them fast. Redis Cluster is not supported.
  *
  * <pre>{@code
- * Store store = RedisStore.builder(RedisURI.create("redis://127.0.0.1:6379")).build();
+ * Store store = RedisStore.builder("127.0.0.1:6379").build();
  * }</pre>
  */
 public final class RedisStore implements Store {
@@ -96,34 +97,70 @@ public final class RedisStore implements Store {
       return version
       """;
 
-  private final RedisClient client;
-  private final boolean ownsClient;
-  private final RedisURI uri;
+  private final RedisClientSource source;
   private final Scheduler clock;
   private final Namespace defaults;
   private final Mono<StatefulRedisConnection<byte[], byte[]>> connection;
   private volatile @Nullable StatefulRedisConnection<byte[], byte[]> connected;
+  private volatile boolean closed;
 
-  private RedisStore(Builder builder) {
-    this.uri = builder.uri;
+  private RedisStore(Builder builder, RedisClientSource source) {
+    this.source = source;
     this.clock = builder.clock;
     this.defaults = new Namespace(builder.database, builder.table);
-    this.ownsClient = builder.client == null;
-    this.client = builder.client != null ? builder.client : RedisClient.create();
     // Connected once, by the first operation; a failed connection is tried again by the next one.
-    this.connection = Mono.defer(() -> Mono.fromCompletionStage(client.connectAsync(ByteArrayCodec.INSTANCE, uri)))
-        .doOnNext(c -> connected = c)
+    this.connection = Mono.defer(() -> source.connect(ByteArrayCodec.INSTANCE))
+        .doOnNext(c -> {
+          connected = c;
+          // A connection made while close() ran is closed here: close() may have missed it.
+          if (closed) {
+            c.closeAsync();
+          }
+        })
         .cache(c -> Duration.ofMillis(Long.MAX_VALUE), error -> Duration.ZERO, () -> Duration.ZERO);
   }
 
   /**
-   * Returns a builder of a store on the Redis server at {@code uri}.
+   * Returns a builder of a store on the Redis server at {@code address}, with a Lettuce client of its own
+   * that {@link #close()} shuts down. Like every Redis backend, it takes one address: Redis Cluster is not
+   * supported.
    *
-   * @param uri the server, such as {@code RedisURI.create("redis://127.0.0.1:6379/0")}
+   * @param address {@code host:port}, or a {@code redis://} (or {@code rediss://}) URI that may name a
+   *     password and a Redis database, such as {@code redis://secret@10.0.0.1:6379/2}
    * @return the builder
+   * @throws NullPointerException when {@code address} is null
+   * @throws IllegalArgumentException when it is blank or not a valid address
    */
-  public static Builder builder(RedisURI uri) {
-    return new Builder(Objects.requireNonNull(uri, "uri"));
+  public static Builder builder(String address) {
+    RedisURI uri = RedisClientSource.uri(address);
+    return new Builder(() -> RedisClientSource.own(uri));
+  }
+
+  /**
+   * Returns a builder of a store on an application's Lettuce client, connecting to the URI the client was
+   * created with ({@code RedisClient.create("redis://10.0.0.1:6379/2")}). The store opens its own
+   * connection on the client and closes it on {@link #close()}, leaving the client open: the application
+   * shuts it down after the last backend using it has closed. Sharing one client between the store, the
+   * broker, the stream and the sync shares its event loops:
+   *
+   * <pre>{@code
+   * RedisClient redis = RedisClient.create("redis://10.0.0.1:6379");
+   * Store store = RedisStore.builder(redis).build();
+   * Broker broker = RedisBroker.builder(redis).build();
+   * Stream stream = RedisStream.builder(redis).build();
+   * Sync sync = RedisSync.builder(redis).build();
+   * // ... and when done:
+   * Mono.when(store.close(), broker.close(), stream.close(), sync.close()).block();
+   * redis.shutdown();
+   * }</pre>
+   *
+   * @param client the client, created with a URI; a client created without one fails the first operation
+   * @return the builder
+   * @throws NullPointerException when {@code client} is null
+   */
+  public static Builder builder(RedisClient client) {
+    RedisClientSource source = RedisClientSource.given(client);
+    return new Builder(() -> source);
   }
 
   @Override
@@ -212,13 +249,19 @@ public final class RedisStore implements Store {
     });
   }
 
-  /** Closes the connection, and the client when the store created it. */
+  /**
+   * Closes the store's connection, then shuts the Lettuce client down if the store created it; a client
+   * given to {@link #builder(RedisClient)} stays open.
+   *
+   * @return a {@code Mono} that completes once closed
+   */
   @Override
   public Mono<Void> close() {
     return Mono.defer(() -> {
+      closed = true;
       StatefulRedisConnection<byte[], byte[]> open = connected;
       Mono<Void> closing = open == null ? Mono.empty() : Mono.fromCompletionStage(open.closeAsync());
-      return ownsClient ? closing.then(Mono.fromCompletionStage(client.shutdownAsync())) : closing;
+      return closing.then(source.release());
     });
   }
 
@@ -304,52 +347,61 @@ public final class RedisStore implements Store {
 
   @Override
   public String toString() {
-    return "RedisStore[" + uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase() + ", " + defaults + "]";
+    return "RedisStore[" + source.describe() + ", " + defaults + "]";
   }
 
   /** Builds a {@link RedisStore}. */
   public static final class Builder {
 
-    private final RedisURI uri;
-    private @Nullable RedisClient client;
+    private final Supplier<RedisClientSource> source;
     private Scheduler clock = Schedulers.parallel();
     private String database = DEFAULT_DATABASE;
     private String table = DEFAULT_TABLE;
 
-    private Builder(RedisURI uri) {
-      this.uri = uri;
+    private Builder(Supplier<RedisClientSource> source) {
+      this.source = source;
     }
 
     /**
-     * Sets the Lettuce client to connect with, for an application that shares its client resources; the
-     * store then leaves it open on close. Unless set, the store creates its own and shuts it down on close.
+     * Sets the clock of expiries; tests pass a virtual-time scheduler.
+     *
+     * @param clock the clock
+     * @return this builder
      */
-    public Builder client(RedisClient client) {
-      this.client = Objects.requireNonNull(client, "client");
-      return this;
-    }
-
-    /** Sets the clock of expiries; tests pass a virtual-time scheduler. */
     public Builder clock(Scheduler clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Sets the default database; {@value Store#DEFAULT_DATABASE} unless set. */
+    /**
+     * Sets the default database; {@value Store#DEFAULT_DATABASE} unless set.
+     *
+     * @param database the store database (a key prefix, not a Redis database number)
+     * @return this builder
+     */
     public Builder database(String database) {
       this.database = Objects.requireNonNull(database, "database");
       return this;
     }
 
-    /** Sets the default table; {@value Store#DEFAULT_TABLE} unless set. */
+    /**
+     * Sets the default table; {@value Store#DEFAULT_TABLE} unless set.
+     *
+     * @param table the table
+     * @return this builder
+     */
     public Builder table(String table) {
       this.table = Objects.requireNonNull(table, "table");
       return this;
     }
 
-    /** Returns the store; nothing connects before its first operation. */
+    /**
+     * Returns the store; nothing connects before its first operation.
+     *
+     * @return the store
+     */
     public RedisStore build() {
-      return new RedisStore(this);
+      return new RedisStore(this, source.get());
     }
   }
 }

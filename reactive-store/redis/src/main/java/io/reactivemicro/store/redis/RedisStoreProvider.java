@@ -22,7 +22,7 @@ public final class RedisStoreProvider implements StoreProvider {
   @Override
   public Store create(Settings settings) {
     List<String> addresses = settings.addresses("store");
-    return RedisStore.builder(uri(addresses.isEmpty() ? "127.0.0.1:6379" : addresses.get(0)))
+    return RedisStore.builder(addresses.isEmpty() ? "127.0.0.1:6379" : addresses.get(0))
         .database(settings.get("store_database").orElse(Store.DEFAULT_DATABASE))
         .table(settings.get("store_table").orElse(Store.DEFAULT_TABLE))
         .build();
@@ -34,6 +34,6 @@ public final class RedisStoreProvider implements StoreProvider {
    * @throws IllegalArgumentException when the address is not valid
    */
   static RedisURI uri(String address) {
-    return RedisURI.create(address.contains("://") ? address : "redis://" + address);
+    return RedisClientSource.uri(address);
   }
 }

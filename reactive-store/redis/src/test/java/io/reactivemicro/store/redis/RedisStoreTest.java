@@ -31,7 +31,8 @@ import reactor.test.StepVerifier;
 /** Runs the store contract against Redis on 127.0.0.1:6379; every test's keys start with its own database. */
 class RedisStoreTest extends StoreContract {
 
-  static final RedisURI URI = RedisURI.create("redis://127.0.0.1:6379");
+  static final String ADDRESS = "127.0.0.1:6379";
+  static final RedisURI URI = RedisURI.create("redis://" + ADDRESS);
 
   static {
     // The JDK reads net.properties from a file the first time a socket class initialises; the client does
@@ -60,7 +61,7 @@ class RedisStoreTest extends StoreContract {
 
   @Override
   protected Store createStore(Scheduler clock) {
-    return RedisStore.builder(URI).clock(clock).build();
+    return RedisStore.builder(ADDRESS).clock(clock).build();
   }
 
   /** Deletes every key of the namespace, expired ones too (they may outlive the test on the server). */
@@ -92,7 +93,7 @@ class RedisStoreTest extends StoreContract {
 
   @Test
   void redisRemovesExpiredRecordsInRealTime() {
-    Store realTime = RedisStore.builder(URI).build().scoped(database, TABLE);
+    Store realTime = RedisStore.builder(ADDRESS).build().scoped(database, TABLE);
     try {
       realTime.write(Record.of("short", "v"), WriteOptions.defaults().withTtl(Duration.ofMillis(300))).block(TIMEOUT);
       String key = database + ":" + TABLE + ":short";
@@ -116,7 +117,7 @@ class RedisStoreTest extends StoreContract {
 
   @Test
   void anUnreachableServerFailsTheFirstOperationNotTheConstructor() {
-    Store store = RedisStore.builder(RedisURI.create("redis://127.0.0.1:1")).build();
+    Store store = RedisStore.builder("redis://127.0.0.1:1").build();
     try {
       StepVerifier.create(store.read("k"))
           .expectErrorSatisfies(e -> assertThat(((MicroException) e).code()).isEqualTo(503))

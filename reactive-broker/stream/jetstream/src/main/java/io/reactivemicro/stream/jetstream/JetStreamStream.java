@@ -7,7 +7,6 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
-import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.PublishOptions;
 import io.nats.client.PullSubscribeOptions;
@@ -44,6 +43,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -93,30 +93,59 @@ public final class JetStreamStream implements Stream {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
   private static final int MAX_BATCH = 256;
 
-  private final Options options;
+  private final NatsConnectionSource source;
   private final String streamName;
   private final Mono<Conn> ready;
   private final Set<Member> members = ConcurrentHashMap.newKeySet();
-  private volatile @Nullable Conn conn;
+  // Guarded by this.
+  private @Nullable Conn conn;
   private volatile boolean closed;
 
   private record Conn(Connection connection, JetStream js, JetStreamManagement jsm, Dispatcher dispatcher) {}
 
-  private JetStreamStream(Options options, String streamName) {
-    this.options = options;
+  private JetStreamStream(NatsConnectionSource source, String streamName) {
+    this.source = source;
     this.streamName = streamName;
-    this.ready = Mono.fromCallable(this::connect)
-        .subscribeOn(Schedulers.boundedElastic())
+    this.ready = source.connection()
+        .publishOn(Schedulers.boundedElastic())
+        .flatMap(connection -> Mono.fromCallable(() -> open(connection)))
         .cache(c -> Duration.ofDays(36_500), e -> Duration.ZERO, () -> Duration.ZERO);
   }
 
   /**
-   * Returns a builder for the NATS servers at {@code servers}.
+   * Returns a builder of a stream on the NATS servers at {@code addresses}, with a connection of its own,
+   * made on first use, that reconnects for ever (every half second) and that {@link #close()} closes. Like
+   * every NATS and etcd backend, it takes a list of addresses: the servers of one cluster, tried in turn.
    *
-   * @param servers such as {@code nats://10.0.0.1:4222} or {@code 10.0.0.1:4222}
+   * @param addresses {@code host:port} or {@code nats://host:port}, at least one
+   * @return the builder
+   * @throws NullPointerException when the list or an address is null
+   * @throws IllegalArgumentException when the list is empty or an address is blank
    */
-  public static Builder builder(List<String> servers) {
-    return new Builder(servers);
+  public static Builder builder(List<String> addresses) {
+    Options options = new Options.Builder()
+        .servers(NatsConnectionSource.servers(addresses).toArray(String[]::new))
+        .maxReconnects(-1)
+        .reconnectWait(Duration.ofMillis(500))
+        .connectionTimeout(Duration.ofSeconds(5))
+        .build();
+    return new Builder(() -> NatsConnectionSource.own(options));
+  }
+
+  /**
+   * Returns a builder of a stream on an application's jnats connection, for TLS, credentials or any other
+   * jnats option, or to share one connection between the stream, the NATS registry and the NATS broker.
+   * The stream consumes through a dispatcher of its own, which {@link #close()} closes, and leaves the
+   * connection open: the application closes it after the last backend using it has closed (see
+   * {@code NatsBroker.builder(Connection)} for an example).
+   *
+   * @param connection the connection
+   * @return the builder
+   * @throws NullPointerException when {@code connection} is null
+   */
+  public static Builder builder(Connection connection) {
+    NatsConnectionSource source = NatsConnectionSource.given(connection);
+    return new Builder(() -> source);
   }
 
   /** Returns the name of the JetStream stream that holds the topics. */
@@ -124,32 +153,34 @@ public final class JetStreamStream implements Stream {
     return streamName;
   }
 
-  private Conn connect() throws Exception {
+  /**
+   * Creates the JetStream stream when missing and the stream's dispatcher, once; blocking, so on
+   * boundedElastic.
+   */
+  private synchronized Conn open(Connection connection) throws Exception {
     if (closed) {
       throw closedError();
     }
-    Connection connection = Nats.connect(options);
-    try {
-      JetStreamManagement jsm = connection.jetStreamManagement();
-      try {
-        jsm.getStreamInfo(streamName);
-      } catch (JetStreamApiException e) {
-        if (e.getErrorCode() != 404) {
-          throw e;
-        }
-        jsm.addStream(StreamConfiguration.builder()
-            .name(streamName)
-            .subjects(streamName + ".>")
-            .storageType(StorageType.File)
-            .build());
-      }
-      Conn created = new Conn(connection, connection.jetStream(), jsm, connection.createDispatcher());
-      conn = created;
-      return created;
-    } catch (Exception e) {
-      connection.close();
-      throw e;
+    Conn current = conn;
+    if (current != null && current.connection() == connection) {
+      return current;
     }
+    JetStreamManagement jsm = connection.jetStreamManagement();
+    try {
+      jsm.getStreamInfo(streamName);
+    } catch (JetStreamApiException e) {
+      if (e.getErrorCode() != 404) {
+        throw e;
+      }
+      jsm.addStream(StreamConfiguration.builder()
+          .name(streamName)
+          .subjects(streamName + ".>")
+          .storageType(StorageType.File)
+          .build());
+    }
+    Conn created = new Conn(connection, connection.jetStream(), jsm, connection.createDispatcher());
+    conn = created;
+    return created;
   }
 
   private static MicroException closedError() {
@@ -213,25 +244,34 @@ public final class JetStreamStream implements Stream {
     return options.autoAck() ? AutoAck.apply(events) : events;
   }
 
-  /** Completes every consumer and closes the connection, on {@code boundedElastic}. */
+  /**
+   * Completes every consumer and closes the stream's dispatcher, on {@code boundedElastic}, then closes the
+   * connection if the stream made it; a connection given to {@link #builder(Connection)} stays open.
+   *
+   * @return a {@code Mono} that completes once closed
+   */
   @Override
   public Mono<Void> close() {
     return Mono.<Void>fromRunnable(() -> {
       closed = true;
       for (Member member : List.copyOf(members)) {
         member.sink.complete();
-        // Released here rather than asynchronously, before the connection goes.
+        // Released here rather than asynchronously, before the dispatcher goes.
         member.release();
       }
-      Conn c = conn;
+      Conn c;
+      synchronized (this) {
+        c = conn;
+        conn = null;
+      }
       if (c != null) {
         try {
-          c.connection().close();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+          c.connection().closeDispatcher(c.dispatcher());
+        } catch (IllegalStateException closedAlready) {
+          // The connection is closed, and its dispatchers with it.
         }
       }
-    }).subscribeOn(Schedulers.boundedElastic());
+    }).subscribeOn(Schedulers.boundedElastic()).then(source.release());
   }
 
   /**
@@ -533,21 +573,19 @@ public final class JetStreamStream implements Stream {
 
   /** Builds a {@link JetStreamStream}. */
   public static final class Builder {
-    private final List<String> servers;
+    private final Supplier<NatsConnectionSource> source;
     private String streamName = "micro-events";
-    private @Nullable Options options;
 
-    private Builder(List<String> servers) {
-      if (servers.isEmpty()) {
-        throw new IllegalArgumentException("at least one NATS server is needed");
-      }
-      this.servers = List.copyOf(servers);
+    private Builder(Supplier<NatsConnectionSource> source) {
+      this.source = source;
     }
 
     /**
      * Sets the JetStream stream that holds the topics, created with file storage when missing;
      * {@code micro-events} by default. Its subjects are {@code <name>.>}.
      *
+     * @param streamName 1 to 64 letters, digits, {@code -} or {@code _}
+     * @return this builder
      * @throws IllegalArgumentException when the name has characters NATS does not allow in one
      */
     public Builder streamName(String streamName) {
@@ -559,27 +597,12 @@ public final class JetStreamStream implements Stream {
     }
 
     /**
-     * Sets the jnats options, replacing the default ones (the servers given to the builder, reconnecting
-     * forever every half second).
+     * Returns the stream; it connects on its first operation.
+     *
+     * @return the stream
      */
-    public Builder options(Options options) {
-      this.options = Objects.requireNonNull(options, "options");
-      return this;
-    }
-
-    /** Returns the stream; it connects on its first operation. */
     public JetStreamStream build() {
-      Options chosen = options;
-      if (chosen == null) {
-        String[] urls = servers.stream().map(s -> s.contains("://") ? s : "nats://" + s).toArray(String[]::new);
-        chosen = new Options.Builder()
-            .servers(urls)
-            .maxReconnects(-1)
-            .reconnectWait(Duration.ofMillis(500))
-            .connectionTimeout(Duration.ofSeconds(5))
-            .build();
-      }
-      return new JetStreamStream(chosen, streamName);
+      return new JetStreamStream(source.get(), streamName);
     }
   }
 }

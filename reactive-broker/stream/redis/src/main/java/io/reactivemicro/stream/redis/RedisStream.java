@@ -40,6 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -100,31 +101,60 @@ public final class RedisStream implements Stream {
   // The largest milliseconds whose sequence, milliseconds << 20, is positive (the year 2248).
   private static final long MAX_MILLIS = (1L << 43) - 1;
 
-  private final RedisClient client;
+  private final RedisClientSource source;
   private final String keyPrefix;
   private final Mono<StatefulRedisConnection<String, byte[]>> connection;
+  private volatile @Nullable StatefulRedisConnection<String, byte[]> connected;
   private final Set<Member> members = ConcurrentHashMap.newKeySet();
   private final AtomicInteger commandsInFlight = new AtomicInteger();
   private volatile boolean closed;
   // Set once close() has let the consumers leave: from then on no command is sent.
   private volatile boolean gateShut;
 
-  private RedisStream(RedisURI uri, String keyPrefix) {
+  private RedisStream(RedisClientSource source, String keyPrefix) {
     this.keyPrefix = keyPrefix;
-    this.client = RedisClient.create();
-    this.connection = Mono.fromFuture(() -> client.connectAsync(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE),
-            uri).toCompletableFuture())
+    this.source = source;
+    this.connection = Mono.defer(() -> source.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE)))
         .subscribeOn(Schedulers.boundedElastic())
+        .doOnNext(c -> {
+          connected = c;
+          // A connection made while close() ran is closed here: close() may have missed it.
+          if (closed) {
+            c.closeAsync();
+          }
+        })
         .cache(c -> Duration.ofDays(36_500), e -> Duration.ZERO, () -> Duration.ZERO);
   }
 
   /**
-   * Returns a builder for the Redis server at {@code address}.
+   * Returns a builder of a stream on the Redis server at {@code address}, with a Lettuce client of its own
+   * that {@link #close()} shuts down. Like every Redis backend, it takes one address: Redis Cluster is not
+   * supported.
    *
-   * @param address {@code host:port} or a {@code redis://} URI
+   * @param address {@code host:port}, or a {@code redis://} (or {@code rediss://}) URI
+   * @return the builder
+   * @throws NullPointerException when {@code address} is null
+   * @throws IllegalArgumentException when it is blank or not a valid address
    */
   public static Builder builder(String address) {
-    return new Builder(address);
+    RedisURI uri = RedisClientSource.uri(address);
+    return new Builder(() -> RedisClientSource.own(uri));
+  }
+
+  /**
+   * Returns a builder of a stream on an application's Lettuce client, connecting to the URI the client was
+   * created with ({@code RedisClient.create("redis://10.0.0.1:6379")}). The stream opens its own
+   * connection on the client and closes it on {@link #close()}, leaving the client open: the application
+   * shuts it down after the last backend using it has closed (see {@code RedisStore.builder(RedisClient)}
+   * for an example of one client shared by the store, the broker, the stream and the sync).
+   *
+   * @param client the client, created with a URI; a client created without one fails the first operation
+   * @return the builder
+   * @throws NullPointerException when {@code client} is null
+   */
+  public static Builder builder(RedisClient client) {
+    RedisClientSource source = RedisClientSource.given(client);
+    return new Builder(() -> source);
   }
 
   /** Returns the key of a topic's stream. */
@@ -178,7 +208,10 @@ public final class RedisStream implements Stream {
 
   /**
    * Completes every consumer, waits (at most 5 seconds) for the consumers' commands in flight, then closes
-   * the connection.
+   * the connection and shuts the Lettuce client down if the stream created it; a client given to
+   * {@link #builder(RedisClient)} stays open.
+   *
+   * @return a {@code Mono} that completes once closed
    */
   @Override
   public Mono<Void> close() {
@@ -193,7 +226,11 @@ public final class RedisStream implements Stream {
           .filter(tick -> commandsInFlight.get() == 0)
           .next()
           .timeout(Duration.ofSeconds(5), Mono.just(0L))
-          .then(Mono.fromFuture(client::shutdownAsync).subscribeOn(Schedulers.boundedElastic()));
+          .then(Mono.defer(() -> {
+            StatefulRedisConnection<String, byte[]> open = connected;
+            return open == null ? Mono.<Void>empty() : Mono.fromCompletionStage(open.closeAsync());
+          }))
+          .then(source.release());
     }).then();
   }
 
@@ -608,23 +645,31 @@ public final class RedisStream implements Stream {
 
   /** Builds a {@link RedisStream}. */
   public static final class Builder {
-    private final RedisURI uri;
+    private final Supplier<RedisClientSource> source;
     private String keyPrefix = "micro:stream:";
 
-    private Builder(String address) {
-      Objects.requireNonNull(address, "address");
-      this.uri = RedisURI.create(address.contains("://") ? address : "redis://" + address);
+    private Builder(Supplier<RedisClientSource> source) {
+      this.source = source;
     }
 
-    /** Sets the prefix of the stream keys; {@code micro:stream:} by default. */
+    /**
+     * Sets the prefix of the stream keys; {@code micro:stream:} by default.
+     *
+     * @param keyPrefix the prefix
+     * @return this builder
+     */
     public Builder keyPrefix(String keyPrefix) {
       this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
       return this;
     }
 
-    /** Returns the stream; it connects on its first operation. */
+    /**
+     * Returns the stream; it connects on its first operation.
+     *
+     * @return the stream
+     */
     public RedisStream build() {
-      return new RedisStream(uri, keyPrefix);
+      return new RedisStream(source.get(), keyPrefix);
     }
   }
 }

@@ -13,10 +13,8 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.sync.spi.LeaseBackend;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -25,32 +23,24 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /** The atomic lease operations on etcd: a lease and a key created in a transaction per grant. */
 final class EtcdLeases implements LeaseBackend {
 
   private static final String ID = "sync.etcd";
 
+  private final EtcdClientSource source;
   private final Client client;
-  private final List<String> endpoints;
   private final String prefix;
   private final Duration timeout;
   /** The lease of each owner that holds (or held) a lock through this client. */
   private final Map<String, Long> leases = new ConcurrentHashMap<>();
 
-  EtcdLeases(List<String> endpoints, String prefix, Duration timeout) {
-    this.endpoints = List.copyOf(endpoints);
+  EtcdLeases(EtcdClientSource source, String prefix, Duration timeout) {
+    this.source = source;
+    this.client = source.client();
     this.prefix = prefix;
     this.timeout = timeout;
-    // jetcd opens its gRPC channel on the first call, so building the client sends nothing.
-    this.client = Client.builder()
-        .endpoints(endpoints.stream()
-            .map(address -> URI.create(address.contains("://") ? address : "http://" + address))
-            .toArray(URI[]::new))
-        .connectTimeout(timeout)
-        .retryMaxDuration(timeout)
-        .build();
   }
 
   @Override
@@ -124,7 +114,7 @@ final class EtcdLeases implements LeaseBackend {
 
   @Override
   public Mono<Void> close() {
-    return Mono.<Void>fromRunnable(client::close).subscribeOn(Schedulers.boundedElastic());
+    return source.release();
   }
 
   private Mono<Void> revoke(long lease) {
@@ -156,14 +146,14 @@ final class EtcdLeases implements LeaseBackend {
       cause = cause.getCause();
     }
     if (cause instanceof TimeoutException) {
-      return new MicroException(ID, 503, "etcd at " + endpoints + " did not answer " + what + " within "
+      return new MicroException(ID, 503, source.describe() + " did not answer " + what + " within "
           + timeout.toMillis() + " ms", null, cause);
     }
     if (leaseNotFound(cause)) {
       return error;
     }
     int code = cause instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.UNAVAILABLE ? 503 : 500;
-    return new MicroException(ID, code, "etcd at " + endpoints + ": " + what + " failed: " + cause.getMessage(),
+    return new MicroException(ID, code, source.describe() + ": " + what + " failed: " + cause.getMessage(),
         null, cause);
   }
 

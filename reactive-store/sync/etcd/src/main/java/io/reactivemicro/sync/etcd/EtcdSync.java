@@ -1,12 +1,15 @@
 package io.reactivemicro.sync.etcd;
 
+import io.etcd.jetcd.Client;
 import io.reactivemicro.sync.Leadership;
 import io.reactivemicro.sync.spi.LeaseSync;
 import io.reactivemicro.sync.Lock;
 import io.reactivemicro.sync.Sync;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -26,7 +29,7 @@ import reactor.core.publisher.Mono;
  * fails after the timeout (default 5 s) with a 503.
  *
  * <pre>{@code
- * Sync sync = EtcdSync.builder().addresses(List.of("10.0.0.1:2379")).prefix("/orders/locks/").build();
+ * Sync sync = EtcdSync.builder(List.of("10.0.0.1:2379")).prefix("/orders/locks/").build();
  * }</pre>
  */
 public final class EtcdSync implements Sync {
@@ -42,13 +45,39 @@ public final class EtcdSync implements Sync {
 
   private final LeaseSync engine;
 
-  private EtcdSync(Builder builder) {
-    this.engine = new LeaseSync(new EtcdLeases(builder.addresses, builder.prefix, builder.timeout));
+  private EtcdSync(Builder builder, EtcdClientSource source) {
+    this.engine = new LeaseSync(new EtcdLeases(source, builder.prefix, builder.timeout));
   }
 
-  /** Returns a builder for a sync on {@value #DEFAULT_ADDRESS} under {@value #DEFAULT_PREFIX}. */
-  public static Builder builder() {
-    return new Builder();
+  /**
+   * Returns a builder of a sync on the etcd endpoints at {@code addresses}, under {@value #DEFAULT_PREFIX},
+   * with a jetcd client of its own that {@link #close()} closes. Like every NATS and etcd backend, it takes
+   * a list of addresses: the members of one cluster.
+   *
+   * @param addresses {@code host:port} or URLs such as {@code https://host:2379}, at least one, such as
+   *     {@code List.of(}{@value #DEFAULT_ADDRESS}{@code )}
+   * @return the builder
+   * @throws NullPointerException when the list or an address is null
+   * @throws IllegalArgumentException when the list is empty or an address is blank or not a valid URI
+   */
+  public static Builder builder(List<String> addresses) {
+    List<URI> endpoints = EtcdClientSource.endpoints(addresses);
+    return new Builder(timeout -> EtcdClientSource.own(endpoints, timeout));
+  }
+
+  /**
+   * Returns a builder of a sync on an application's jetcd client, for TLS, authentication or any other
+   * jetcd option, or to share one client (one gRPC channel) between the sync and the etcd registry (see
+   * {@code EtcdRegistry.builder(Client)} for an example). {@link #close()} leaves the client open: the
+   * application closes it after the last backend using it has closed.
+   *
+   * @param client the client
+   * @return the builder
+   * @throws NullPointerException when {@code client} is null
+   */
+  public static Builder builder(Client client) {
+    EtcdClientSource source = EtcdClientSource.given(client);
+    return new Builder(timeout -> source);
   }
 
   @Override
@@ -66,6 +95,13 @@ public final class EtcdSync implements Sync {
     return engine.elect(id, ttl);
   }
 
+  /**
+   * Closes the sync, and the jetcd client if the sync created it (on {@code Schedulers.boundedElastic()});
+   * a client given to {@link #builder(Client)} stays open. Locks held are not released: their leases
+   * expire with their TTL.
+   *
+   * @return a {@code Mono} that completes once closed
+   */
   @Override
   public Mono<Void> close() {
     return engine.close();
@@ -74,24 +110,12 @@ public final class EtcdSync implements Sync {
   /** Builds an {@link EtcdSync}. Creating one makes no connection. */
   public static final class Builder {
 
-    private List<String> addresses = List.of(DEFAULT_ADDRESS);
+    private final Function<Duration, EtcdClientSource> source;
     private String prefix = DEFAULT_PREFIX;
     private Duration timeout = DEFAULT_TIMEOUT;
 
-    private Builder() {}
-
-    /**
-     * Sets the etcd endpoints.
-     *
-     * @param addresses {@code host:port} or {@code http://host:port}, at least one
-     * @return this builder
-     */
-    public Builder addresses(List<String> addresses) {
-      if (addresses.isEmpty()) {
-        throw new IllegalArgumentException("at least one etcd address is needed");
-      }
-      this.addresses = List.copyOf(addresses);
-      return this;
+    private Builder(Function<Duration, EtcdClientSource> source) {
+      this.source = source;
     }
 
     /**
@@ -106,7 +130,8 @@ public final class EtcdSync implements Sync {
     }
 
     /**
-     * Sets how long a single call to etcd may take.
+     * Sets how long a single call to etcd may take, {@code 5 s} by default; a client the sync creates also
+     * takes it as its connect timeout and longest retry.
      *
      * @param timeout positive
      * @return this builder
@@ -119,9 +144,13 @@ public final class EtcdSync implements Sync {
       return this;
     }
 
-    /** Returns the sync; it connects on first use. */
+    /**
+     * Returns the sync; it connects on first use.
+     *
+     * @return the sync
+     */
     public EtcdSync build() {
-      return new EtcdSync(this);
+      return new EtcdSync(this, source.apply(timeout));
     }
   }
 }

@@ -3,6 +3,7 @@ package io.reactivemicro.sync.etcd;
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.sync.Sync;
 import io.reactivemicro.sync.spi.SyncProvider;
+import java.util.List;
 
 /**
  * Provides {@code etcd}: {@code MICRO_SYNC=etcd}, on the addresses of {@code MICRO_SYNC_ADDRESS}
@@ -18,10 +19,8 @@ public final class EtcdSyncProvider implements SyncProvider {
 
   @Override
   public Sync create(Settings settings) {
-    EtcdSync.Builder builder = EtcdSync.builder();
-    if (!settings.addresses("sync").isEmpty()) {
-      builder.addresses(settings.addresses("sync"));
-    }
+    List<String> addresses = settings.addresses("sync");
+    EtcdSync.Builder builder = EtcdSync.builder(addresses.isEmpty() ? List.of(EtcdSync.DEFAULT_ADDRESS) : addresses);
     settings.get("sync_prefix").ifPresent(builder::prefix);
     return builder.build();
   }

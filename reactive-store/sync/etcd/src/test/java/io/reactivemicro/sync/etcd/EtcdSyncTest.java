@@ -25,7 +25,7 @@ class EtcdSyncTest extends SyncContract {
 
   @Override
   protected Sync newClient() {
-    return EtcdSync.builder().prefix(PREFIX).build();
+    return EtcdSync.builder(List.of(EtcdSync.DEFAULT_ADDRESS)).prefix(PREFIX).build();
   }
 
   @AfterAll
@@ -56,7 +56,7 @@ class EtcdSyncTest extends SyncContract {
 
   @Test
   void unreachableServerFailsTheOperationNotTheConstruction() {
-    Sync sync = EtcdSync.builder().addresses(List.of("127.0.0.1:1")).timeout(Duration.ofSeconds(2))
+    Sync sync = EtcdSync.builder(List.of("127.0.0.1:1")).timeout(Duration.ofSeconds(2))
         .prefix(PREFIX).build();
     try {
       StepVerifier.create(sync.lock(lockId("down"), LONG_TTL, Duration.ZERO))

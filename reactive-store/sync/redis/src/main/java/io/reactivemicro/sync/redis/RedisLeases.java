@@ -1,14 +1,11 @@
 package io.reactivemicro.sync.redis;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.reactivemicro.sync.spi.LeaseBackend;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -36,28 +33,38 @@ final class RedisLeases implements LeaseBackend {
       end
       return 0""";
 
-  private final RedisURI uri;
+  private final RedisClientSource source;
   private final String prefix;
   private final String channel;
-  private final RedisClient client;
+  private volatile boolean closed;
   private final AtomicReference<@Nullable StatefulRedisConnection<String, String>> opened = new AtomicReference<>();
   private final AtomicReference<@Nullable StatefulRedisPubSubConnection<String, String>> openedPubSub =
       new AtomicReference<>();
   private final Mono<StatefulRedisConnection<String, String>> connection;
   private final Flux<String> releases;
 
-  RedisLeases(RedisURI uri, String prefix) {
-    this.uri = uri;
+  RedisLeases(RedisClientSource source, String prefix) {
+    this.source = source;
     this.prefix = prefix;
     this.channel = prefix + "released";
-    this.client = RedisClient.create();
-    // Connects on first use; a failed attempt is not cached, so the next operation tries again.
-    this.connection = Mono.defer(() -> Mono.fromCompletionStage(client.connectAsync(StringCodec.UTF8, uri)))
-        .doOnNext(opened::set)
+    // Connects on first use; a failed attempt is not cached, so the next operation tries again. A
+    // connection made while close() ran is closed at once: close() may have missed it.
+    this.connection = Mono.defer(() -> source.connect(StringCodec.UTF8))
+        .doOnNext(c -> {
+          opened.set(c);
+          if (closed) {
+            c.closeAsync();
+          }
+        })
         .cache(c -> Duration.ofMillis(Long.MAX_VALUE), e -> Duration.ZERO, () -> Duration.ZERO);
     Mono<StatefulRedisPubSubConnection<String, String>> pubSub =
-        Mono.defer(() -> Mono.fromCompletionStage(client.connectPubSubAsync(StringCodec.UTF8, uri)))
-            .doOnNext(openedPubSub::set)
+        Mono.defer(() -> source.connectPubSub(StringCodec.UTF8))
+            .doOnNext(c -> {
+              openedPubSub.set(c);
+              if (closed) {
+                c.closeAsync();
+              }
+            })
             .flatMap(c -> c.reactive().subscribe(channel).thenReturn(c))
             .cache(c -> Duration.ofMillis(Long.MAX_VALUE), e -> Duration.ZERO, () -> Duration.ZERO);
     this.releases = pubSub
@@ -100,6 +107,7 @@ final class RedisLeases implements LeaseBackend {
   @Override
   public Mono<Void> close() {
     return Mono.defer(() -> {
+      closed = true;
       StatefulRedisConnection<String, String> c = opened.getAndSet(null);
       StatefulRedisPubSubConnection<String, String> p = openedPubSub.getAndSet(null);
       Mono<Void> closeConnections = Mono.when(
@@ -107,8 +115,7 @@ final class RedisLeases implements LeaseBackend {
           p == null ? Mono.empty() : Mono.fromCompletionStage(p.closeAsync()));
       return closeConnections
           .onErrorResume(e -> Mono.empty())
-          .then(Mono.fromCompletionStage(() -> client.shutdownAsync(0, 2, TimeUnit.SECONDS)))
-          .then();
+          .then(source.release());
     });
   }
 
@@ -120,6 +127,6 @@ final class RedisLeases implements LeaseBackend {
 
   @Override
   public String toString() {
-    return "RedisLeases[" + uri.getHost() + ":" + uri.getPort() + " " + prefix + "]";
+    return "RedisLeases[" + source.describe() + " " + prefix + "]";
   }
 }

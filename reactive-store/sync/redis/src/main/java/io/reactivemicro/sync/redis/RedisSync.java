@@ -1,5 +1,6 @@
 package io.reactivemicro.sync.redis;
 
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.reactivemicro.sync.Leadership;
 import io.reactivemicro.sync.spi.LeaseSync;
@@ -7,6 +8,7 @@ import io.reactivemicro.sync.Lock;
 import io.reactivemicro.sync.Sync;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -38,19 +40,38 @@ public final class RedisSync implements Sync {
 
   private final LeaseSync engine;
 
-  private RedisSync(RedisURI uri, String prefix) {
-    this.engine = new LeaseSync(new RedisLeases(uri, prefix));
+  private RedisSync(RedisClientSource source, String prefix) {
+    this.engine = new LeaseSync(new RedisLeases(source, prefix));
   }
 
   /**
-   * Returns a builder for a sync on the Redis server at {@code address}.
+   * Returns a builder of a sync on the Redis server at {@code address}, with a Lettuce client of its own
+   * that {@link #close()} shuts down. Like every Redis backend, it takes one address.
    *
    * @param address {@code host:port}, or a {@code redis://} (or {@code rediss://}) URI
    * @return the builder
-   * @throws IllegalArgumentException when the address cannot be parsed
+   * @throws NullPointerException when {@code address} is null
+   * @throws IllegalArgumentException when it is blank or not a valid address
    */
   public static Builder builder(String address) {
-    return new Builder(address);
+    RedisURI uri = RedisClientSource.uri(address);
+    return new Builder(() -> RedisClientSource.own(uri));
+  }
+
+  /**
+   * Returns a builder of a sync on an application's Lettuce client, connecting to the URI the client was
+   * created with ({@code RedisClient.create("redis://10.0.0.1:6379")}). The sync opens its own connections
+   * on the client and closes them on {@link #close()}, leaving the client open: the application shuts it
+   * down after the last backend using it has closed (see {@code RedisStore.builder(RedisClient)} for an
+   * example of one client shared by the store, the broker, the stream and the sync).
+   *
+   * @param client the client, created with a URI; a client created without one fails the first operation
+   * @return the builder
+   * @throws NullPointerException when {@code client} is null
+   */
+  public static Builder builder(RedisClient client) {
+    RedisClientSource source = RedisClientSource.given(client);
+    return new Builder(() -> source);
   }
 
   @Override
@@ -68,6 +89,13 @@ public final class RedisSync implements Sync {
     return engine.elect(id, ttl);
   }
 
+  /**
+   * Closes the sync's connections, then shuts the Lettuce client down if the sync created it; a client
+   * given to {@link #builder(RedisClient)} stays open. Locks held are not released: they expire with
+   * their TTL.
+   *
+   * @return a {@code Mono} that completes once closed
+   */
   @Override
   public Mono<Void> close() {
     return engine.close();
@@ -76,17 +104,11 @@ public final class RedisSync implements Sync {
   /** Builds a {@link RedisSync}. Creating one makes no connection. */
   public static final class Builder {
 
-    private final RedisURI uri;
+    private final Supplier<RedisClientSource> source;
     private String prefix = DEFAULT_PREFIX;
 
-    private Builder(String address) {
-      Objects.requireNonNull(address, "address");
-      String trimmed = address.trim();
-      try {
-        this.uri = RedisURI.create(trimmed.contains("://") ? trimmed : "redis://" + trimmed);
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("invalid Redis address \"" + address + "\": " + e.getMessage(), e);
-      }
+    private Builder(Supplier<RedisClientSource> source) {
+      this.source = source;
     }
 
     /**
@@ -104,9 +126,13 @@ public final class RedisSync implements Sync {
       return this;
     }
 
-    /** Returns the sync; it connects on first use. */
+    /**
+     * Returns the sync; it connects on first use.
+     *
+     * @return the sync
+     */
     public RedisSync build() {
-      return new RedisSync(uri, prefix);
+      return new RedisSync(source.get(), prefix);
     }
   }
 }

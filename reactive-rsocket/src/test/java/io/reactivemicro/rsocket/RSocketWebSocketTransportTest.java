@@ -1,8 +1,8 @@
 package io.reactivemicro.rsocket;
 
 import io.reactivemicro.test.transport.TransportContract;
-import io.reactivemicro.transport.ClientTransport;
-import io.reactivemicro.transport.ServerTransport;
+import io.reactivemicro.transport.spi.ClientTransport;
+import io.reactivemicro.transport.spi.ServerTransport;
 import io.reactivemicro.transport.TransportOptions;
 
 /**

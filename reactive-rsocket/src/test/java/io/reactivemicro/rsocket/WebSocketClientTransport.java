@@ -6,8 +6,8 @@ import io.reactivemicro.codec.Codec;
 import io.reactivemicro.codec.CodecException;
 import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.rsocket.internal.WireMetadata;
-import io.reactivemicro.transport.ClientTransport;
-import io.reactivemicro.transport.OutboundRequest;
+import io.reactivemicro.transport.spi.ClientTransport;
+import io.reactivemicro.transport.spi.OutboundRequest;
 import io.reactivemicro.transport.TransportOptions;
 import io.rsocket.Payload;
 import io.rsocket.RSocket;
@@ -74,20 +74,17 @@ final class WebSocketClientTransport implements ClientTransport {
   }
 
   @Override
-  public void dispose() {
-    disposed = true;
-    connections.values().forEach(connection -> connection.subscribe(RSocket::dispose, e -> { }));
-    connections.clear();
-  }
-
-  @Override
-  public boolean isDisposed() {
-    return disposed;
+  public Mono<Void> close() {
+    return Mono.fromRunnable(() -> {
+      disposed = true;
+      connections.values().forEach(connection -> connection.subscribe(RSocket::dispose, e -> { }));
+      connections.clear();
+    });
   }
 
   private Mono<RSocket> connection(String address) {
     if (disposed) {
-      return Mono.error(new IllegalStateException("the client is disposed"));
+      return Mono.error(new IllegalStateException("the client is closed"));
     }
     return connections.computeIfAbsent(address, key -> RSocketConnector.create()
         .metadataMimeType(WellKnownMimeType.MESSAGE_RSOCKET_COMPOSITE_METADATA.getString())

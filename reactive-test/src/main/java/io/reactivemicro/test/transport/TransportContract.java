@@ -2,16 +2,16 @@ package io.reactivemicro.test.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.reactivemicro.client.CallOptions;
+import io.reactivemicro.client.RequestOptions;
 import io.reactivemicro.client.Client;
 import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.metadata.Metadata;
 import io.reactivemicro.server.Handler;
 import io.reactivemicro.server.Server;
 import io.reactivemicro.test.NettyLeaks;
-import io.reactivemicro.transport.ClientTransport;
-import io.reactivemicro.transport.ServerTransport;
-import io.reactivemicro.transport.Transport;
+import io.reactivemicro.transport.spi.ClientTransport;
+import io.reactivemicro.transport.spi.ServerTransport;
+import io.reactivemicro.transport.spi.Transport;
 import io.reactivemicro.transport.TransportOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,8 +64,8 @@ public abstract class TransportContract {
   protected static final String SERVICE = "transport-contract";
 
   private static final int MIB = 1024 * 1024;
-  private static final CallOptions BYTES = CallOptions.of().contentType("application/octet-stream")
-      .timeout(Duration.ofSeconds(30));
+  private static final RequestOptions BYTES = RequestOptions.defaults().withContentType("application/octet-stream")
+      .withTimeout(Duration.ofSeconds(30));
 
   /** The endpoints served; what they saw, for the tests to check. */
   protected final Endpoints endpoints = new Endpoints();
@@ -128,14 +128,14 @@ public abstract class TransportContract {
     started.start().block(TIMEOUT);
     server = started;
     client = Client.builder().transport(transport.client(options))
-        .defaults(CallOptions.of().address(started.address())).build();
+        .defaults(RequestOptions.defaults().withAddress(started.address())).build();
   }
 
   @AfterEach
   void stopAndCheckForLeaks() {
     try {
       if (client != null) {
-        client.dispose();
+        client.close().block(TIMEOUT);
       }
       if (server != null) {
         server.stop(Duration.ofSeconds(1)).block(TIMEOUT);
@@ -455,22 +455,22 @@ public abstract class TransportContract {
   void metadataHeadersRoundTrip() {
     Map<String, String> expected = Map.of("X-Request-Id", "42", "X-Tenant", "acme",
         "X-Text", "value with spaces, commas; and: colons", "X-Unicode", "grüße 你好");
-    CallOptions options = CallOptions.of().metadata("X-Tenant", "acme")
-        .metadata("X-Text", "value with spaces, commas; and: colons").metadata("X-Unicode", "grüße 你好");
+    RequestOptions options = RequestOptions.defaults().withMetadata("X-Tenant", "acme")
+        .withMetadata("X-Text", "value with spaces, commas; and: colons").withMetadata("X-Unicode", "grüße 你好");
 
-    StepVerifier.create(client().<Headers>call(SERVICE, "Contract.Headers", new Req("h"), Headers.class, options)
+    StepVerifier.create(client().call(SERVICE, "Contract.Headers", new Req("h"), Headers.class, options)
             .contextWrite(Metadata.append("X-Request-Id", "42")))
         .assertNext(headers -> assertThat(headers.headers()).containsAllEntriesOf(expected))
         .expectComplete()
         .verify(TIMEOUT);
-    StepVerifier.create(client().<Headers>stream(SERVICE, "Contract.HeadersStream", new Req("h"), Headers.class,
+    StepVerifier.create(client().stream(SERVICE, "Contract.HeadersStream", new Req("h"), Headers.class,
                 options)
             .contextWrite(Metadata.append("X-Request-Id", "42")))
         .assertNext(headers -> assertThat(headers.headers()).containsAllEntriesOf(expected))
         .assertNext(headers -> assertThat(headers.headers()).containsAllEntriesOf(expected))
         .expectComplete()
         .verify(TIMEOUT);
-    StepVerifier.create(client().<Headers>channel(SERVICE, "Contract.HeadersChannel",
+    StepVerifier.create(client().channel(SERVICE, "Contract.HeadersChannel",
                 Flux.just(new Req("a"), new Req("b")), Headers.class, options)
             .contextWrite(Metadata.append("X-Request-Id", "42")))
         .assertNext(headers -> assertThat(headers.headers()).containsAllEntriesOf(expected))

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -47,7 +48,7 @@ import reactor.util.Loggers;
  * operation runs on {@link Schedulers#boundedElastic()}; messages arrive on amqp-client's consumer threads.
  *
  * <pre>{@code
- * Broker broker = RabbitMqBroker.create(List.of("127.0.0.1:5672"));
+ * Broker broker = RabbitMqBroker.builder(List.of("127.0.0.1:5672")).build();
  * broker.subscribe("orders", SubscribeOptions.defaults().withQueue("billing")).subscribe(...);
  * }</pre>
  */
@@ -66,14 +67,7 @@ public final class RabbitMqBroker implements Broker {
   private @Nullable Channel publishChannel;
   private volatile boolean closed;
 
-  /**
-   * Creates a broker; nothing connects until the first publish or subscription.
-   *
-   * @param factory the connection factory (credentials, virtual host, TLS)
-   * @param addresses the nodes to connect to, tried in order
-   * @param exchange the topic exchange to publish on
-   */
-  public RabbitMqBroker(ConnectionFactory factory, List<Address> addresses, String exchange) {
+  private RabbitMqBroker(ConnectionFactory factory, List<Address> addresses, String exchange) {
     this.factory = factory;
     this.addresses = List.copyOf(addresses);
     this.exchange = exchange;
@@ -85,30 +79,60 @@ public final class RabbitMqBroker implements Broker {
   }
 
   /**
-   * Creates a broker for {@code host:port} addresses (guest/guest) or one {@code amqp://user:pass@host:port/vhost}
-   * URI, on the exchange {@code micro}.
+   * Returns a builder of a broker on the RabbitMQ nodes at {@code addresses}, tried in order, on the
+   * exchange {@code micro}. Like every NATS, etcd and RabbitMQ backend, it takes a list of addresses: the
+   * nodes of one cluster.
    *
-   * @param addresses the addresses; {@code 127.0.0.1:5672} when empty
-   * @return the broker, not connected yet
-   * @throws IllegalArgumentException when an address is malformed
+   * <p>The broker makes and closes its own connection, and there is no builder taking an application's
+   * {@code com.rabbitmq.client.Connection}: the broker turns amqp-client's automatic recovery off and
+   * connects again itself when its connection is lost, failing the subscriptions of the lost one, and a
+   * shared connection could neither be recovered that way nor left to recover on its own without bringing
+   * consumers back on channels whose subscriptions already ended. Credentials, virtual host and TLS come
+   * from {@link Builder#connectionFactory}.
+   *
+   * @param addresses {@code host:port} (guest/guest unless the connection factory says otherwise) or
+   *     {@code amqp://user:pass@host:port/vhost} URIs ({@code amqps://} for TLS), at least one
+   * @return the builder
+   * @throws NullPointerException when the list or an address is null
+   * @throws IllegalArgumentException when the list is empty or an address is blank or malformed
    */
-  public static RabbitMqBroker create(List<String> addresses) {
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setConnectionTimeout(5000);
-    List<Address> nodes = new ArrayList<>();
-    for (String address : addresses.isEmpty() ? List.of("127.0.0.1:5672") : addresses) {
-      if (address.startsWith("amqp://") || address.startsWith("amqps://")) {
-        try {
-          factory.setUri(address);
-        } catch (Exception e) {
-          throw new IllegalArgumentException("invalid RabbitMQ URI " + address + ": " + e.getMessage(), e);
-        }
-        nodes.add(new Address(factory.getHost(), factory.getPort()));
-      } else {
-        nodes.add(Address.parseAddress(address));
-      }
+  public static Builder builder(List<String> addresses) {
+    Objects.requireNonNull(addresses, "addresses");
+    if (addresses.isEmpty()) {
+      throw new IllegalArgumentException("at least one RabbitMQ address is needed");
     }
-    return new RabbitMqBroker(factory, nodes, "micro");
+    List<String> checked = new ArrayList<>();
+    for (String address : addresses) {
+      String trimmed = Objects.requireNonNull(address, "address").trim();
+      if (trimmed.isEmpty()) {
+        throw new IllegalArgumentException("a RabbitMQ address must not be blank: " + addresses);
+      }
+      // Parsed now for the error, and again on build() into the connection factory.
+      node(new ConnectionFactory(), trimmed);
+      checked.add(trimmed);
+    }
+    return new Builder(checked);
+  }
+
+  /**
+   * Returns the node an address names; a URI also sets the factory's credentials, virtual host and TLS.
+   *
+   * @throws IllegalArgumentException when the address is malformed
+   */
+  private static Address node(ConnectionFactory factory, String address) {
+    if (address.startsWith("amqp://") || address.startsWith("amqps://")) {
+      try {
+        factory.setUri(address);
+      } catch (Exception e) {
+        throw new IllegalArgumentException("invalid RabbitMQ URI " + address + ": " + e.getMessage(), e);
+      }
+      return new Address(factory.getHost(), factory.getPort());
+    }
+    try {
+      return Address.parseAddress(address);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("invalid RabbitMQ address " + address + ": " + e.getMessage(), e);
+    }
   }
 
   /** Returns the open connection, connecting when there is none; blocking, so on boundedElastic. */
@@ -257,7 +281,7 @@ public final class RabbitMqBroker implements Broker {
   }
 
   /**
-   * Closes the connection, on {@link Schedulers#boundedElastic()}; open subscriptions end and their
+   * Closes the broker's connection, on {@link Schedulers#boundedElastic()}; open subscriptions end and their
    * unacknowledged messages are delivered again to others.
    *
    * @return a {@code Mono} that completes once closed
@@ -277,6 +301,61 @@ public final class RabbitMqBroker implements Broker {
         }
       }
     }).subscribeOn(Schedulers.boundedElastic());
+  }
+
+  /** Builds a {@link RabbitMqBroker}. */
+  public static final class Builder {
+    private final List<String> addresses;
+    private ConnectionFactory connectionFactory = new ConnectionFactory();
+    private String exchange = "micro";
+
+    private Builder(List<String> addresses) {
+      this.addresses = List.copyOf(addresses);
+      connectionFactory.setConnectionTimeout(5000);
+    }
+
+    /**
+     * Sets the amqp-client settings to connect with: credentials, virtual host, TLS, timeouts. The broker
+     * connects with a copy, so later changes to {@code factory} do not reach it; its automatic recovery is
+     * turned off in the copy, and its host and port are those of the addresses. A URI address overrides the
+     * credentials, virtual host and TLS it names. By default guest/guest on {@code /} with a 5 s connection
+     * timeout.
+     *
+     * @param factory the settings
+     * @return this builder
+     */
+    public Builder connectionFactory(ConnectionFactory factory) {
+      this.connectionFactory = Objects.requireNonNull(factory, "factory").clone();
+      return this;
+    }
+
+    /**
+     * Sets the durable topic exchange messages are published on; {@code micro} by default.
+     *
+     * @param exchange the exchange name, not blank
+     * @return this builder
+     */
+    public Builder exchange(String exchange) {
+      if (Objects.requireNonNull(exchange, "exchange").isBlank()) {
+        throw new IllegalArgumentException("the exchange name must not be blank");
+      }
+      this.exchange = exchange;
+      return this;
+    }
+
+    /**
+     * Returns the broker; nothing connects before the first publish or subscription.
+     *
+     * @return the broker
+     */
+    public RabbitMqBroker build() {
+      ConnectionFactory factory = connectionFactory.clone();
+      List<Address> nodes = new ArrayList<>();
+      for (String address : addresses) {
+        nodes.add(node(factory, address));
+      }
+      return new RabbitMqBroker(factory, nodes, exchange);
+    }
   }
 
   /** A message with its delivery tag, acknowledged on its channel. */

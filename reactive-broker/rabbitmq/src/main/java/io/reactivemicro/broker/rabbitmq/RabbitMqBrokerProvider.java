@@ -3,6 +3,7 @@ package io.reactivemicro.broker.rabbitmq;
 import io.reactivemicro.broker.Broker;
 import io.reactivemicro.broker.spi.BrokerProvider;
 import io.reactivemicro.plugin.Settings;
+import java.util.List;
 
 /**
  * Provides {@code rabbitmq} ({@code MICRO_BROKER=rabbitmq}): {@link RabbitMqBroker} on the nodes of
@@ -18,6 +19,7 @@ public final class RabbitMqBrokerProvider implements BrokerProvider {
 
   @Override
   public Broker create(Settings settings) {
-    return RabbitMqBroker.create(settings.addresses("broker"));
+    List<String> addresses = settings.addresses("broker");
+    return RabbitMqBroker.builder(addresses.isEmpty() ? List.of("127.0.0.1:5672") : addresses).build();
   }
 }

@@ -22,7 +22,7 @@ class RabbitMqBrokerTest extends BrokerContract {
 
   @Override
   protected Broker createBroker() {
-    return RabbitMqBroker.create(List.of("127.0.0.1:5672"));
+    return RabbitMqBroker.builder(List.of("127.0.0.1:5672")).build();
   }
 
   @Override

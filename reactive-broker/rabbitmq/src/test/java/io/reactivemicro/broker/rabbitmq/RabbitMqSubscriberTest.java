@@ -26,7 +26,7 @@ class RabbitMqSubscriberTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
   private static final String TOPIC = "subscriber-" + UUID.randomUUID();
 
-  private final Broker broker = RabbitMqBroker.create(List.of("127.0.0.1:5672"));
+  private final Broker broker = RabbitMqBroker.builder(List.of("127.0.0.1:5672")).build();
 
   /** Fails on messages whose body starts with "fail", as often as it is told. */
   public static final class Flaky {

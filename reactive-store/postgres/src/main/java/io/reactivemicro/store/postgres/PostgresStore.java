@@ -78,7 +78,8 @@ public final class PostgresStore implements Store {
   private static final Pattern SQL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
   private static final String LIVE = "(expires_at IS NULL OR expires_at > $%d)";
 
-  private final ConnectionPool pool;
+  private final ConnectionFactory pool;
+  private final @Nullable ConnectionPool ownPool;
   private final String sqlTable;
   private final Scheduler clock;
   private final Namespace defaults;
@@ -90,15 +91,19 @@ public final class PostgresStore implements Store {
     this.defaults = new Namespace(builder.database, builder.table);
     ConnectionFactory factory = builder.connectionFactory != null
         ? builder.connectionFactory
-        : ConnectionFactories.get(ConnectionFactoryOptions.parse(builder.url));
-    this.pool = new ConnectionPool(ConnectionPoolConfiguration.builder(factory)
-        .name("reactive-micro-store")
-        .initialSize(0)
-        .maxSize(builder.maxConnections)
-        .maxIdleTime(Duration.ofMinutes(5))
-        .maxAcquireTime(Duration.ofSeconds(30))
-        .maxCreateConnectionTime(Duration.ofSeconds(10))
-        .build());
+        : ConnectionFactories.get(Objects.requireNonNull(builder.options));
+    // A pool the application gives is used as it is and left open; any other factory gets a pool of the
+    // store's own, which close() disposes.
+    this.ownPool = factory instanceof ConnectionPool ? null
+        : new ConnectionPool(ConnectionPoolConfiguration.builder(factory)
+            .name("reactive-micro-store")
+            .initialSize(0)
+            .maxSize(builder.maxConnections)
+            .maxIdleTime(Duration.ofMinutes(5))
+            .maxAcquireTime(Duration.ofSeconds(30))
+            .maxCreateConnectionTime(Duration.ofSeconds(10))
+            .build());
+    this.pool = ownPool != null ? ownPool : factory;
     // Created once, by the first operation; a failure is tried again by the next one.
     this.schema = Flux.usingWhen(pool.create(), this::createTable, Connection::close)
         .then(Mono.just(true))
@@ -106,25 +111,70 @@ public final class PostgresStore implements Store {
   }
 
   /**
-   * Returns a builder of a store on the server at {@code url}, an R2DBC URL such as
-   * {@code r2dbc:postgresql://user:password@host:5432/database}. Nothing connects before the first
-   * operation.
+   * Returns a builder of a store on the server at {@code address}, with a connection pool of its own that
+   * {@link #close()} disposes. Like the PostgreSQL sync, it takes one address. Nothing connects before the
+   * first operation.
    *
-   * @param url the R2DBC URL
+   * @param address an R2DBC URL ({@code r2dbc:postgresql://user:password@host:5432/database}), a
+   *     PostgreSQL URL ({@code postgresql://user@host:5432/database?sslmode=disable}, also for CockroachDB
+   *     on port 26257) or {@code host:port} (user {@code postgres}, database {@code postgres})
    * @return the builder
+   * @throws NullPointerException when {@code address} is null
+   * @throws IllegalArgumentException when it is blank or not a valid URL
    */
-  public static Builder builder(String url) {
-    return new Builder(Objects.requireNonNull(url, "url"), null);
+  public static Builder builder(String address) {
+    Objects.requireNonNull(address, "address");
+    if (address.isBlank()) {
+      throw new IllegalArgumentException("the PostgreSQL address must not be blank");
+    }
+    String url = url(address.trim());
+    try {
+      return new Builder(ConnectionFactoryOptions.parse(url), null);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid PostgreSQL address \"" + address + "\": " + e.getMessage(), e);
+    }
   }
 
   /**
-   * Returns a builder of a store on connections from {@code connectionFactory}, pooled by the store.
+   * Returns a builder of a store on connections from an application's R2DBC connection factory. An
+   * r2dbc-pool {@link ConnectionPool} is used as it is, so that one pool can serve the store and the
+   * PostgreSQL sync, and {@link #close()} leaves it open: the application disposes it after the last backend
+   * using it has closed. Any other factory is pooled by the store ({@link Builder#maxConnections}), and
+   * closing the store closes the connections it made.
    *
-   * @param connectionFactory the connection factory
+   * <pre>{@code
+   * ConnectionPool pool = new ConnectionPool(ConnectionPoolConfiguration.builder(
+   *     ConnectionFactories.get("r2dbc:postgresql://app@10.0.0.1:5432/orders")).maxSize(10).build());
+   * Store store = PostgresStore.builder(pool).build();
+   * Sync sync = PostgresSync.builder(pool).build();
+   * // ... and when done:
+   * Mono.when(store.close(), sync.close()).then(pool.disposeLater()).block();
+   * }</pre>
+   *
+   * @param connectionFactory the connection factory, or pool
    * @return the builder
+   * @throws NullPointerException when {@code connectionFactory} is null
    */
   public static Builder builder(ConnectionFactory connectionFactory) {
-    return new Builder("", Objects.requireNonNull(connectionFactory, "connectionFactory"));
+    return new Builder(null, Objects.requireNonNull(connectionFactory, "connectionFactory"));
+  }
+
+  /**
+   * Turns an address into an R2DBC URL.
+   *
+   * @param address an R2DBC URL, a {@code postgres://} or {@code postgresql://} URL, or {@code host:port}
+   * @return the R2DBC URL
+   */
+  static String url(String address) {
+    if (address.startsWith("r2dbc:")) {
+      return address;
+    }
+    for (String scheme : List.of("postgresql://", "postgres://")) {
+      if (address.startsWith(scheme)) {
+        return "r2dbc:postgresql://" + address.substring(scheme.length()).replace("sslmode=", "sslMode=");
+      }
+    }
+    return "r2dbc:postgresql://postgres@" + address + "/postgres";
   }
 
   /** Returns the SQL table the store keeps its records in. */
@@ -264,10 +314,15 @@ public final class PostgresStore implements Store {
         List.of(now())));
   }
 
-  /** Closes the pool's connections. */
+  /**
+   * Disposes the store's own pool, closing its connections; a {@link ConnectionPool} given to
+   * {@link #builder(ConnectionFactory)} stays open.
+   *
+   * @return a {@code Mono} that completes once closed
+   */
   @Override
   public Mono<Void> close() {
-    return pool.disposeLater();
+    return ownPool != null ? ownPool.disposeLater() : Mono.empty();
   }
 
   private Flux<Void> createTable(Connection connection) {
@@ -396,7 +451,7 @@ public final class PostgresStore implements Store {
   /** Builds a {@link PostgresStore}. */
   public static final class Builder {
 
-    private final String url;
+    private final @Nullable ConnectionFactoryOptions options;
     private final @Nullable ConnectionFactory connectionFactory;
     private String sqlTable = DEFAULT_SQL_TABLE;
     private Scheduler clock = Schedulers.parallel();
@@ -404,8 +459,8 @@ public final class PostgresStore implements Store {
     private String table = DEFAULT_TABLE;
     private int maxConnections = 10;
 
-    private Builder(String url, @Nullable ConnectionFactory connectionFactory) {
-      this.url = url;
+    private Builder(@Nullable ConnectionFactoryOptions options, @Nullable ConnectionFactory connectionFactory) {
+      this.options = options;
       this.connectionFactory = connectionFactory;
     }
 
@@ -441,7 +496,13 @@ public final class PostgresStore implements Store {
       return this;
     }
 
-    /** Sets the most connections the store's pool opens; 10 unless set. */
+    /**
+     * Sets the most connections the store's own pool opens; 10 unless set. A {@link ConnectionPool} given to
+     * {@link PostgresStore#builder(ConnectionFactory)} keeps its own limit.
+     *
+     * @param maxConnections at least 1
+     * @return this builder
+     */
     public Builder maxConnections(int maxConnections) {
       if (maxConnections < 1) {
         throw new IllegalArgumentException("maxConnections must be positive");
@@ -453,7 +514,8 @@ public final class PostgresStore implements Store {
     /**
      * Returns the store; nothing connects before its first operation.
      *
-     * @throws IllegalArgumentException when the URL is not a valid R2DBC URL
+     * @return the store
+     * @throws IllegalStateException when no R2DBC driver on the class path serves the URL
      */
     public PostgresStore build() {
       return new PostgresStore(this);

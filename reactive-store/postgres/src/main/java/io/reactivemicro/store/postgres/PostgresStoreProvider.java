@@ -26,8 +26,7 @@ public final class PostgresStoreProvider implements StoreProvider {
   @Override
   public Store create(Settings settings) {
     List<String> addresses = settings.addresses("store");
-    String url = addresses.isEmpty() ? DEFAULT_ADDRESS : url(String.join(",", addresses));
-    return PostgresStore.builder(url)
+    return PostgresStore.builder(addresses.isEmpty() ? DEFAULT_ADDRESS : String.join(",", addresses))
         .database(settings.get("store_database").orElse(Store.DEFAULT_DATABASE))
         .table(settings.get("store_table").orElse(Store.DEFAULT_TABLE))
         .build();
@@ -40,14 +39,6 @@ public final class PostgresStoreProvider implements StoreProvider {
    * @return the R2DBC URL
    */
   static String url(String address) {
-    if (address.startsWith("r2dbc:")) {
-      return address;
-    }
-    for (String scheme : List.of("postgresql://", "postgres://")) {
-      if (address.startsWith(scheme)) {
-        return "r2dbc:postgresql://" + address.substring(scheme.length()).replace("sslmode=", "sslMode=");
-      }
-    }
-    return "r2dbc:postgresql://postgres@" + address + "/postgres";
+    return PostgresStore.url(address);
   }
 }

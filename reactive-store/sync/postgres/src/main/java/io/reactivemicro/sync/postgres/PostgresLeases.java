@@ -3,12 +3,12 @@ package io.reactivemicro.sync.postgres;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.Connection;
-import io.r2dbc.spi.ConnectionFactories;
-import io.r2dbc.spi.ConnectionFactoryOptions;
+import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Statement;
 import io.reactivemicro.sync.spi.LeaseBackend;
 import java.time.Duration;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
@@ -16,20 +16,28 @@ import reactor.util.retry.Retry;
 /** The atomic lease operations on a PostgreSQL table: one row per lock id, one statement per operation. */
 final class PostgresLeases implements LeaseBackend {
 
-  private final ConnectionPool pool;
+  private final ConnectionFactory pool;
+  private final @Nullable ConnectionPool ownPool;
   private final Mono<Void> schema;
   private final String acquire;
   private final String refresh;
   private final String release;
 
-  PostgresLeases(ConnectionFactoryOptions options, String table) {
-    this.pool = new ConnectionPool(ConnectionPoolConfiguration.builder(ConnectionFactories.get(options))
-        .initialSize(0)
-        .maxSize(4)
-        .maxIdleTime(Duration.ofMinutes(5))
-        .maxCreateConnectionTime(Duration.ofSeconds(10))
-        .name("micro-sync")
-        .build());
+  /**
+   * Creates the lease operations on connections from {@code factory}: an r2dbc-pool {@link ConnectionPool}
+   * is used as it is and left open on close; any other factory gets a small pool of its own, disposed on
+   * close.
+   */
+  PostgresLeases(ConnectionFactory factory, String table) {
+    this.ownPool = factory instanceof ConnectionPool ? null
+        : new ConnectionPool(ConnectionPoolConfiguration.builder(factory)
+            .initialSize(0)
+            .maxSize(4)
+            .maxIdleTime(Duration.ofMinutes(5))
+            .maxCreateConnectionTime(Duration.ofSeconds(10))
+            .name("micro-sync")
+            .build());
+    this.pool = ownPool != null ? ownPool : factory;
     String create = "CREATE TABLE IF NOT EXISTS " + table + " (id TEXT PRIMARY KEY, owner TEXT, "
         + "token BIGINT NOT NULL, expires_at TIMESTAMPTZ NOT NULL)";
     // Clients that create the table at the same moment may collide in the catalog: trying again settles it.
@@ -75,7 +83,7 @@ final class PostgresLeases implements LeaseBackend {
 
   @Override
   public Mono<Void> close() {
-    return pool.disposeLater();
+    return ownPool != null ? ownPool.disposeLater() : Mono.empty();
   }
 
   private <T> Mono<T> withConnection(Function<Connection, Mono<T>> work) {

@@ -1,5 +1,8 @@
 package io.reactivemicro.sync.postgres;
 
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.reactivemicro.sync.Leadership;
 import io.reactivemicro.sync.spi.LeaseSync;
@@ -8,6 +11,7 @@ import io.reactivemicro.sync.Sync;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -23,8 +27,8 @@ import reactor.core.publisher.Mono;
  * clients poll with back-off up to 100 ms. Rows are kept after release, one per lock id ever used, since
  * they carry the fencing counter.
  *
- * <p>Each instance has its own small connection pool (r2dbc-pool, at most four connections), opened on
- * first use.
+ * <p>Each instance built on an address has its own small connection pool (r2dbc-pool, at most four
+ * connections), opened on first use; one built on an application's {@link ConnectionPool} uses that pool.
  *
  * <pre>{@code
  * Sync sync = PostgresSync.builder("127.0.0.1:5432").database("orders").table("order_locks").build();
@@ -45,19 +49,44 @@ public final class PostgresSync implements Sync {
 
   private final LeaseSync engine;
 
-  private PostgresSync(ConnectionFactoryOptions options, String table) {
-    this.engine = new LeaseSync(new PostgresLeases(options, table));
+  private PostgresSync(ConnectionFactory factory, String table) {
+    this.engine = new LeaseSync(new PostgresLeases(factory, table));
   }
 
   /**
-   * Returns a builder for a sync on the database at {@code address}.
+   * Returns a builder of a sync on the database at {@code address}, with a small connection pool of its
+   * own that {@link #close()} disposes. Like the PostgreSQL store, it takes one address.
    *
-   * @param address {@code host:port} (user {@code postgres}), or a {@code postgres://} or
-   *     {@code r2dbc:postgresql://} URL with user, password and database
+   * @param address {@code host:port} (user {@code postgres} and database {@code postgres} unless
+   *     {@link Builder#user} and {@link Builder#database} say otherwise), or a {@code postgres://},
+   *     {@code postgresql://} or {@code r2dbc:postgresql://} URL with user, password and database
    * @return the builder
+   * @throws NullPointerException when {@code address} is null
+   * @throws IllegalArgumentException when it is blank or cannot be parsed
    */
   public static Builder builder(String address) {
-    return new Builder(address);
+    Objects.requireNonNull(address, "address");
+    if (address.isBlank()) {
+      throw new IllegalArgumentException("the PostgreSQL address must not be blank");
+    }
+    String trimmed = address.trim();
+    options(trimmed, "postgres", DEFAULT_DATABASE);
+    return new Builder(trimmed, null);
+  }
+
+  /**
+   * Returns a builder of a sync on connections from an application's R2DBC connection factory. An
+   * r2dbc-pool {@link ConnectionPool} is used as it is, so that one pool can serve the sync and the
+   * PostgreSQL store (see {@code PostgresStore.builder(ConnectionFactory)} for an example), and
+   * {@link #close()} leaves it open: the application disposes it after the last backend using it has
+   * closed. Any other factory gets a small pool of the sync's own, disposed on close.
+   *
+   * @param connectionFactory the connection factory, or pool
+   * @return the builder
+   * @throws NullPointerException when {@code connectionFactory} is null
+   */
+  public static Builder builder(ConnectionFactory connectionFactory) {
+    return new Builder(null, Objects.requireNonNull(connectionFactory, "connectionFactory"));
   }
 
   @Override
@@ -75,6 +104,13 @@ public final class PostgresSync implements Sync {
     return engine.elect(id, ttl);
   }
 
+  /**
+   * Closes the sync and disposes its own pool; a {@link ConnectionPool} given to
+   * {@link #builder(ConnectionFactory)} stays open. Locks held are not released: they expire with their
+   * TTL.
+   *
+   * @return a {@code Mono} that completes once closed
+   */
   @Override
   public Mono<Void> close() {
     return engine.close();
@@ -83,13 +119,15 @@ public final class PostgresSync implements Sync {
   /** Builds a {@link PostgresSync}. Creating one makes no connection. */
   public static final class Builder {
 
-    private final String address;
+    private final @Nullable String address;
+    private final @Nullable ConnectionFactory connectionFactory;
     private String database = DEFAULT_DATABASE;
     private String user = "postgres";
     private String table = DEFAULT_TABLE;
 
-    private Builder(String address) {
-      this.address = Objects.requireNonNull(address, "address").trim();
+    private Builder(@Nullable String address, @Nullable ConnectionFactory connectionFactory) {
+      this.address = address;
+      this.connectionFactory = connectionFactory;
     }
 
     /**
@@ -135,33 +173,37 @@ public final class PostgresSync implements Sync {
     /**
      * Returns the sync; it connects on first use.
      *
-     * @throws IllegalArgumentException when the address cannot be parsed
+     * @return the sync
+     * @throws IllegalStateException when no R2DBC driver on the class path serves the address
      */
     public PostgresSync build() {
-      return new PostgresSync(options(), table);
+      ConnectionFactory factory = connectionFactory != null
+          ? connectionFactory
+          : ConnectionFactories.get(options(Objects.requireNonNull(address), user, database));
+      return new PostgresSync(factory, table);
     }
+  }
 
-    private ConnectionFactoryOptions options() {
-      try {
-        if (address.startsWith("r2dbc:")) {
-          return ConnectionFactoryOptions.parse(address);
-        }
-        if (address.startsWith("postgres://") || address.startsWith("postgresql://")) {
-          return ConnectionFactoryOptions.parse("r2dbc:postgresql://" + address.substring(address.indexOf("://") + 3));
-        }
-        int colon = address.lastIndexOf(':');
-        String host = colon > 0 ? address.substring(0, colon) : address;
-        int port = colon > 0 ? Integer.parseInt(address.substring(colon + 1)) : 5432;
-        return ConnectionFactoryOptions.builder()
-            .option(ConnectionFactoryOptions.DRIVER, "postgresql")
-            .option(ConnectionFactoryOptions.HOST, host)
-            .option(ConnectionFactoryOptions.PORT, port)
-            .option(ConnectionFactoryOptions.USER, user)
-            .option(ConnectionFactoryOptions.DATABASE, database)
-            .build();
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("invalid PostgreSQL address \"" + address + "\": " + e.getMessage(), e);
+  private static ConnectionFactoryOptions options(String address, String user, String database) {
+    try {
+      if (address.startsWith("r2dbc:")) {
+        return ConnectionFactoryOptions.parse(address);
       }
+      if (address.startsWith("postgres://") || address.startsWith("postgresql://")) {
+        return ConnectionFactoryOptions.parse("r2dbc:postgresql://" + address.substring(address.indexOf("://") + 3));
+      }
+      int colon = address.lastIndexOf(':');
+      String host = colon > 0 ? address.substring(0, colon) : address;
+      int port = colon > 0 ? Integer.parseInt(address.substring(colon + 1)) : 5432;
+      return ConnectionFactoryOptions.builder()
+          .option(ConnectionFactoryOptions.DRIVER, "postgresql")
+          .option(ConnectionFactoryOptions.HOST, host)
+          .option(ConnectionFactoryOptions.PORT, port)
+          .option(ConnectionFactoryOptions.USER, user)
+          .option(ConnectionFactoryOptions.DATABASE, database)
+          .build();
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("invalid PostgreSQL address \"" + address + "\": " + e.getMessage(), e);
     }
   }
 }

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Provides {@code nats} ({@code MICRO_BROKER=nats}): {@link NatsBroker} on the servers of
- * {@code MICRO_BROKER_ADDRESS}, {@code 127.0.0.1:4222} by default.
+ * {@code MICRO_BROKER_ADDRESS}, {@code 127.0.0.1:4222} by default. NATS backends created from settings for
+ * the same servers share one connection, closed when the last of them closes.
  */
 public final class NatsBrokerProvider implements BrokerProvider {
 
@@ -19,6 +20,6 @@ public final class NatsBrokerProvider implements BrokerProvider {
   @Override
   public Broker create(Settings settings) {
     List<String> addresses = settings.addresses("broker");
-    return NatsBroker.builder(addresses.isEmpty() ? List.of("127.0.0.1:4222") : addresses).build();
+    return NatsBroker.sharedClientBuilder(addresses.isEmpty() ? List.of("127.0.0.1:4222") : addresses).build();
   }
 }

@@ -3,6 +3,8 @@ package io.reactivemicro.broker.nats;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.reactivemicro.plugin.spi.SharedClients;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -14,7 +16,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Where a backend's jnats connection comes from, and what closing the backend does to it: a connection the
- * backend made is closed, a connection it was given is left open.
+ * backend made is closed, a connection it was given is left open, and a connection shared by the backends
+ * created from settings is released, and closed by the last of them.
  */
 final class NatsConnectionSource {
 
@@ -36,6 +39,33 @@ final class NatsConnectionSource {
   static NatsConnectionSource own(Options options) {
     Lazy lazy = new Lazy(options);
     return new NatsConnectionSource(lazy.connection(), lazy::close, options.getServers().toString());
+  }
+
+  /**
+   * Returns a source on the connection that every NATS backend created from settings for the same servers
+   * shares in this JVM (the registry, the broker and the JetStream stream, whichever plugins are present):
+   * made on first use, reconnecting for ever every half second, closed by the last backend to release it.
+   * Each backend keeps a dispatcher of its own on it.
+   */
+  static NatsConnectionSource shared(List<String> servers) {
+    SharedClients.Lease<Supplier<Mono<Connection>>> lease = SharedClients.acquire(sharedKey(servers),
+        () -> new Lazy(new Options.Builder()
+            .servers(servers.toArray(String[]::new))
+            .connectionTimeout(Duration.ofSeconds(5))
+            .maxReconnects(-1)
+            .reconnectWait(Duration.ofMillis(500))
+            .connectionName("reactive-micro")
+            .build()),
+        lazy -> ((Lazy) lazy).close());
+    return new NatsConnectionSource(Mono.defer(() -> lease.client().get()), lease::release, servers.toString());
+  }
+
+  /**
+   * Returns the key of the shared connection of a list of servers, spelt the same way by every NATS plugin;
+   * the connection stored under it is a {@code Supplier<Mono<Connection>>}, a type every plugin knows.
+   */
+  static String sharedKey(List<String> servers) {
+    return "jnats " + servers;
   }
 
   /** Returns a source on a connection the application owns, left open on release. */
@@ -85,7 +115,7 @@ final class NatsConnectionSource {
   }
 
   /** A connection made by the first subscription, closed by {@link #close()}. */
-  private static final class Lazy {
+  private static final class Lazy implements Supplier<Mono<Connection>> {
     private final Options options;
     // Guarded by this.
     private @Nullable CompletableFuture<Connection> attempt;
@@ -94,6 +124,11 @@ final class NatsConnectionSource {
 
     Lazy(Options options) {
       this.options = options;
+    }
+
+    @Override
+    public Mono<Connection> get() {
+      return connection();
     }
 
     Mono<Connection> connection() {

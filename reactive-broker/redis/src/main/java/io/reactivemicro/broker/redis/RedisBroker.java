@@ -123,6 +123,15 @@ public final class RedisBroker implements Broker {
   }
 
   /**
+   * Returns a builder like {@link #builder(String)}, whose broker runs on the client shared by every Redis
+   * backend created from settings for the same server in this JVM; the provider uses it.
+   */
+  static Builder sharedClientBuilder(String address) {
+    RedisURI uri = RedisClientSource.uri(address);
+    return new Builder(() -> RedisClientSource.shared(uri));
+  }
+
+  /**
    * Returns a builder of a broker on an application's Lettuce client, connecting to the URI the client was
    * created with ({@code RedisClient.create("redis://10.0.0.1:6379")}). The broker opens its own
    * connections on the client and closes them on {@link #close()}, leaving the client open: the

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Provides {@code redis} ({@code MICRO_BROKER=redis}): {@link RedisBroker} on the server of
  * {@code MICRO_BROKER_ADDRESS} ({@code host:port} or a {@code redis://} URI), {@code 127.0.0.1:6379} by
- * default.
+ * default. Redis backends created from settings for the same server share one Lettuce client, shut down
+ * when the last of them closes.
  */
 public final class RedisBrokerProvider implements BrokerProvider {
 
@@ -23,6 +24,6 @@ public final class RedisBrokerProvider implements BrokerProvider {
     if (addresses.size() > 1) {
       throw new IllegalArgumentException("the Redis broker takes one address, not " + addresses);
     }
-    return RedisBroker.builder(addresses.isEmpty() ? "127.0.0.1:6379" : addresses.get(0)).build();
+    return RedisBroker.sharedClientBuilder(addresses.isEmpty() ? "127.0.0.1:6379" : addresses.get(0)).build();
   }
 }

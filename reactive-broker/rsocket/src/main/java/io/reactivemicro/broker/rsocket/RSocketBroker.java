@@ -27,6 +27,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -55,7 +56,7 @@ import reactor.util.Loggers;
  * policy. Publishing completes once every chosen subscriber has taken the message into its buffer.
  *
  * <pre>{@code
- * Broker broker = new RSocketBroker(Registry.fromSettings(settings), ":0");
+ * Broker broker = RSocketBroker.builder(registry).address(":0").build();
  * broker.subscribe("orders", SubscribeOptions.defaults().withQueue("billing")).subscribe(...);
  * broker.publish("orders", Message.of(bytes)).block();
  * }</pre>
@@ -81,18 +82,7 @@ public final class RSocketBroker implements Broker {
   private final Mono<String> started;
   private final Map<String, FluxSink<Message>> subscriptions = new ConcurrentHashMap<>();
 
-  /**
-   * Creates a broker; its server starts with the first subscription.
-   *
-   * @param registry where subscriptions register and publishers find them
-   * @param address the address the broker's server binds, such as {@code :0} (any free port) or
-   *     {@code 10.0.0.5:9000}
-   */
-  public RSocketBroker(Registry registry, String address) {
-    this(registry, address, TransportOptions.defaults(), false);
-  }
-
-  RSocketBroker(Registry registry, String address, TransportOptions options, boolean ownsRegistry) {
+  private RSocketBroker(Registry registry, String address, TransportOptions options, boolean ownsRegistry) {
     this.registry = registry;
     this.ownsRegistry = ownsRegistry;
     Transport chosen = Transport.load();
@@ -102,6 +92,19 @@ public final class RSocketBroker implements Broker {
     this.started = server.start()
         .then(Mono.fromCallable(() -> advertised(server.address())).subscribeOn(Schedulers.boundedElastic()))
         .cache(a -> Duration.ofMillis(Long.MAX_VALUE), e -> Duration.ZERO, () -> Duration.ZERO);
+  }
+
+  /**
+   * Returns a builder of a broker whose subscriptions register in {@code registry}, where publishers find
+   * them. The registry stays the application's: {@link #close()} deregisters the broker's subscriptions and
+   * leaves the registry open.
+   *
+   * @param registry the registry, shared with the services that publish and subscribe
+   * @return the builder
+   * @throws NullPointerException when {@code registry} is null
+   */
+  public static Builder builder(Registry registry) {
+    return new Builder(Objects.requireNonNull(registry, "registry"));
   }
 
   @Override
@@ -201,7 +204,8 @@ public final class RSocketBroker implements Broker {
   }
 
   /**
-   * Ends the open subscriptions (deregistering them), stops the server and closes the connections.
+   * Ends the open subscriptions (deregistering them), stops the server and closes the connections; the
+   * registry given to {@link #builder(Registry)} stays open.
    *
    * @return a {@code Mono} that completes once closed
    */
@@ -236,6 +240,59 @@ public final class RSocketBroker implements Broker {
       }
     }
     return "127.0.0.1:" + port;
+  }
+
+  /** Builds an {@link RSocketBroker}. */
+  public static final class Builder {
+    private final Registry registry;
+    private String address = ":0";
+    private TransportOptions transportOptions = TransportOptions.defaults();
+    private boolean ownsRegistry;
+
+    private Builder(Registry registry) {
+      this.registry = registry;
+    }
+
+    /**
+     * Sets the address the broker's server binds, {@code :0} (any free port, on every interface) by default.
+     *
+     * @param address such as {@code :0} or {@code 10.0.0.5:9000}
+     * @return this builder
+     */
+    public Builder address(String address) {
+      if (Objects.requireNonNull(address, "address").isBlank()) {
+        throw new IllegalArgumentException("the broker's address must not be blank");
+      }
+      this.address = address.trim();
+      return this;
+    }
+
+    /**
+     * Sets the transport options of the broker's server and of its connections to other brokers (TLS,
+     * limits, timeouts); {@link TransportOptions#defaults()} unless set.
+     *
+     * @param options the options
+     * @return this builder
+     */
+    public Builder transportOptions(TransportOptions options) {
+      this.transportOptions = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** Makes the broker close the registry when it closes: for a registry created from settings. */
+    Builder ownsRegistry() {
+      this.ownsRegistry = true;
+      return this;
+    }
+
+    /**
+     * Returns the broker; its server starts with the first subscription.
+     *
+     * @return the broker
+     */
+    public RSocketBroker build() {
+      return new RSocketBroker(registry, address, transportOptions, ownsRegistry);
+    }
   }
 
   /** The endpoint {@code Broker.Deliver}: hands a message to the subscription named in its metadata. */

@@ -4,7 +4,6 @@ import io.reactivemicro.broker.Broker;
 import io.reactivemicro.broker.spi.BrokerProvider;
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.registry.Registry;
-import io.reactivemicro.transport.TransportOptions;
 
 /**
  * Provides {@code rsocket} ({@code MICRO_BROKER=rsocket}): {@link RSocketBroker} on the registry the
@@ -21,7 +20,10 @@ public final class RSocketBrokerProvider implements BrokerProvider {
   @Override
   public Broker create(Settings settings) {
     String address = settings.addresses("broker").stream().findFirst().orElse(":0");
-    boolean ownsRegistry = settings.get("registry").isPresent();
-    return new RSocketBroker(Registry.fromSettings(settings), address, TransportOptions.defaults(), ownsRegistry);
+    RSocketBroker.Builder builder = RSocketBroker.builder(Registry.fromSettings(settings)).address(address);
+    if (settings.get("registry").isPresent()) {
+      builder.ownsRegistry();
+    }
+    return builder.build();
   }
 }

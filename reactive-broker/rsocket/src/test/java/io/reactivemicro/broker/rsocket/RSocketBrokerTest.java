@@ -25,7 +25,7 @@ class RSocketBrokerTest extends BrokerContract {
 
   @Override
   protected Broker createBroker() {
-    return new RSocketBroker(registry, "127.0.0.1:0");
+    return RSocketBroker.builder(registry).address("127.0.0.1:0").build();
   }
 
   @Override

@@ -118,6 +118,15 @@ public final class EtcdRegistry implements Registry {
   }
 
   /**
+   * Returns a builder like {@link #builder(List)}, whose registry runs on the client shared by every etcd
+   * backend created from settings for the same endpoints in this JVM; the provider uses it.
+   */
+  static Builder sharedClientBuilder(List<String> addresses) {
+    List<URI> endpoints = EtcdClientSource.endpoints(addresses);
+    return new Builder(timeout -> EtcdClientSource.shared(endpoints));
+  }
+
+  /**
    * Returns a builder of a registry on an application's jetcd client, for TLS, authentication, a namespace
    * or any other jetcd option, or to share one client (one gRPC channel) between the registry and the etcd
    * sync. {@link #close()} completes the registry's watches and leaves the client open: the application

@@ -74,7 +74,7 @@ import reactor.util.Loggers;
  * when the TTL runs out.
  *
  * <p>Threads: the socket is opened lazily, on {@link Schedulers#boundedElastic()}, by the first operation;
- * {@link #create} does no I/O. Each instance then has one daemon thread receiving packets and one sending
+ * building one does no I/O. Each instance then has one daemon thread receiving packets and one sending
  * them and running the timers; no socket call ever runs on a caller's or a Reactor thread. Events are
  * delivered to watchers on those threads, so watchers must not block (use {@code publishOn}).
  *
@@ -149,12 +149,12 @@ public final class MdnsRegistry implements Registry {
         .cache(opened -> Duration.ofMillis(Long.MAX_VALUE), error -> Duration.ZERO, () -> Duration.ZERO);
   }
 
-  /** Returns a registry on the default network interface (see {@link Builder#networkInterface}). */
-  public static MdnsRegistry create() {
-    return builder().build();
-  }
-
-  /** Returns a builder. */
+  /**
+   * Returns a builder of a registry, on the default network interface unless
+   * {@link Builder#networkInterface} names one. It takes no address: mDNS needs no server.
+   *
+   * @return the builder
+   */
   public static Builder builder() {
     return new Builder();
   }

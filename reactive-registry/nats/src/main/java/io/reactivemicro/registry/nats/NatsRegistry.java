@@ -166,6 +166,15 @@ public final class NatsRegistry implements Registry {
   }
 
   /**
+   * Returns a builder like {@link #builder(List)}, whose registry runs on the connection shared by every NATS
+   * backend created from settings for the same servers in this JVM; the provider uses it.
+   */
+  static Builder sharedClientBuilder(List<String> addresses) {
+    List<String> servers = NatsConnectionSource.servers(addresses);
+    return new Builder(timeout -> NatsConnectionSource.shared(servers));
+  }
+
+  /**
    * Returns a builder of a registry on an application's jnats connection, for TLS, credentials or any other
    * jnats option, or to share one connection between the registry, the NATS broker and the JetStream
    * stream. The registry subscribes through a dispatcher of its own, which {@link #close()} closes, and

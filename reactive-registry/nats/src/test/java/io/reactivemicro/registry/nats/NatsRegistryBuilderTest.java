@@ -44,7 +44,8 @@ class NatsRegistryBuilderTest {
       NatsRegistry first = NatsRegistry.builder(connection).prefix(prefix).build();
       NatsRegistry second = NatsRegistry.builder(connection).prefix(prefix).build();
       String name = "shared-" + UUID.randomUUID();
-      ServiceInfo service = new ServiceInfo(name, "1.0.0", Map.of(), List.of(), List.of(Node.of(name + "-1", "10.0.0.1:1")));
+      ServiceInfo service = new ServiceInfo(name, "1.0.0", Map.of(), List.of(),
+          List.of(Node.of(name + "-1", "10.0.0.1:1")));
 
       StepVerifier.create(second.watch(name).map(RegistryEvent::type))
           .thenAwait(Duration.ofMillis(500))

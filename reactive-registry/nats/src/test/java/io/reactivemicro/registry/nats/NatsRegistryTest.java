@@ -31,7 +31,8 @@ class NatsRegistryTest extends RegistryContract {
 
   @BeforeAll
   static void connect() {
-    registry = NatsRegistry.builder(List.of(NatsRegistry.DEFAULT_ADDRESS)).prefix(PREFIX).queryWindow(WINDOW).build();
+    registry = NatsRegistry.builder(List.of(NatsRegistry.DEFAULT_ADDRESS))
+        .prefix(PREFIX).queryWindow(WINDOW).build();
     // The first connection loads jnats (and its crypto provider): on a loaded machine that alone can take
     // longer than an operation's timeout, so it is made before the tests.
     registry.listServices().then().block(Duration.ofSeconds(60));
@@ -65,7 +66,8 @@ class NatsRegistryTest extends RegistryContract {
     String name = serviceName("vanishing");
     Node node = Node.of(name + "-1", "10.0.0.1:8080");
     Recorder events = watch(name);
-    NatsRegistry other = NatsRegistry.builder(List.of(NatsRegistry.DEFAULT_ADDRESS)).prefix(PREFIX).queryWindow(WINDOW).build();
+    NatsRegistry other = NatsRegistry.builder(List.of(NatsRegistry.DEFAULT_ADDRESS))
+        .prefix(PREFIX).queryWindow(WINDOW).build();
     Duration ttl = Duration.ofSeconds(3);
     other.register(service(name, "1.0.0", node), ttl).block(TIMEOUT);
     Await.value("the other registry's node is found", TIMEOUT, () -> lookUp(name), found -> hasExactly(found, node));
@@ -123,7 +125,8 @@ class NatsRegistryTest extends RegistryContract {
     String name = serviceName("shared");
     Node mine = Node.of(name + "-1", "10.0.0.1:8080");
     Node theirs = Node.of(name + "-2", "10.0.0.2:8080");
-    NatsRegistry other = NatsRegistry.builder(List.of(NatsRegistry.DEFAULT_ADDRESS)).prefix(PREFIX).queryWindow(WINDOW).build();
+    NatsRegistry other = NatsRegistry.builder(List.of(NatsRegistry.DEFAULT_ADDRESS))
+        .prefix(PREFIX).queryWindow(WINDOW).build();
     try {
       register(service(name, "1.0.0", mine), Duration.ofSeconds(30));
       StepVerifier.create(other.register(service(name, "1.0.0", theirs), Duration.ofSeconds(30))).verifyComplete();
@@ -211,7 +214,8 @@ class NatsRegistryTest extends RegistryContract {
 
   @Test
   void closingTheRegistryCompletesItsWatchesAndFailsLaterOperations() {
-    NatsRegistry other = NatsRegistry.builder(List.of(NatsRegistry.DEFAULT_ADDRESS)).prefix(PREFIX).queryWindow(WINDOW).build();
+    NatsRegistry other = NatsRegistry.builder(List.of(NatsRegistry.DEFAULT_ADDRESS))
+        .prefix(PREFIX).queryWindow(WINDOW).build();
     String name = serviceName("closing");
     StepVerifier.create(other.register(service(name, "1.0.0", Node.of(name + "-1", "10.0.0.1:8080")),
         Duration.ofSeconds(30))).verifyComplete();

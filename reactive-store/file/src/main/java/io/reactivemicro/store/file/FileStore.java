@@ -87,6 +87,7 @@ public final class FileStore implements Store {
    *
    * @param directory the directory of the store's file
    * @return the builder
+   * @throws NullPointerException when {@code directory} is null
    */
   public static Builder builder(Path directory) {
     return new Builder(directory);

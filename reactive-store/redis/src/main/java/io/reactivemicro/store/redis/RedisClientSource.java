@@ -5,6 +5,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.reactivemicro.plugin.spi.SharedClients;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -14,7 +15,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Where a backend's Lettuce client comes from, how the backend connects with it, and what closing the
- * backend does to it: a client the backend created is shut down, a client it was given is left open.
+ * backend does to it: a client the backend created is shut down, a client it was given is left open, and
+ * a client shared by the backends created from settings is released, and shut down by the last of them.
  */
 final class RedisClientSource {
 
@@ -33,6 +35,25 @@ final class RedisClientSource {
   static RedisClientSource own(RedisURI uri) {
     RedisClient client = RedisClient.create();
     return new RedisClientSource(client, uri, () -> shutdown(client));
+  }
+
+  /**
+   * Returns a source on the client that every Redis backend created from settings for the same server
+   * shares in this JVM (the store, the broker, the stream and the sync, whichever plugins are present),
+   * connecting to {@code uri}; the last backend to release it shuts it down.
+   */
+  static RedisClientSource shared(RedisURI uri) {
+    SharedClients.Lease<RedisClient> lease =
+        SharedClients.acquire(sharedKey(uri), RedisClient::create, RedisClientSource::shutdown);
+    return new RedisClientSource(lease.client(), uri, lease::release);
+  }
+
+  /**
+   * Returns the key of the shared client of a server: a Lettuce client serves any URI, so the key names the
+   * server only, spelt the same way by every Redis plugin.
+   */
+  static String sharedKey(RedisURI uri) {
+    return "lettuce redis://" + uri.getHost() + ":" + uri.getPort();
   }
 
   /** Returns a source on a client the application owns, connecting to the client's own URI. */

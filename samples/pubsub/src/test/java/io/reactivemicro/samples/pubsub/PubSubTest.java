@@ -27,7 +27,7 @@ class PubSubTest {
 
   private Service.Builder builder(String name) {
     return Service.builder(name).settings(Settings.empty()).address("127.0.0.1:0").registry(registry)
-        .broker(new RSocketBroker(registry, "127.0.0.1:0")).drainTimeout(Duration.ofSeconds(2));
+        .broker(RSocketBroker.builder(registry).address("127.0.0.1:0").build()).drainTimeout(Duration.ofSeconds(2));
   }
 
   private Service started(Service service) {

@@ -133,6 +133,15 @@ public final class JetStreamStream implements Stream {
   }
 
   /**
+   * Returns a builder like {@link #builder(List)}, whose stream runs on the connection shared by every NATS
+   * backend created from settings for the same servers in this JVM; the provider uses it.
+   */
+  static Builder sharedClientBuilder(List<String> addresses) {
+    List<String> servers = NatsConnectionSource.servers(addresses);
+    return new Builder(() -> NatsConnectionSource.shared(servers));
+  }
+
+  /**
    * Returns a builder of a stream on an application's jnats connection, for TLS, credentials or any other
    * jnats option, or to share one connection between the stream, the NATS registry and the NATS broker.
    * The stream consumes through a dispatcher of its own, which {@link #close()} closes, and leaves the

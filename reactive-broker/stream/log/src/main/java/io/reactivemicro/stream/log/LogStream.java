@@ -51,6 +51,8 @@ public final class LogStream implements Stream {
    * Returns a builder of a log stream in {@code directory}, created when missing.
    *
    * @param directory the directory of the log file
+   * @return the builder
+   * @throws NullPointerException when {@code directory} is null
    */
   public static Builder builder(Path directory) {
     return new Builder(Objects.requireNonNull(directory, "directory"));
@@ -90,13 +92,20 @@ public final class LogStream implements Stream {
     /**
      * Sets whether each commit is forced to the device; on by default. Off, a completed publish survives
      * the death of the process but not a power loss.
+     *
+     * @param fsync whether to force each commit to the device
+     * @return this builder
      */
     public Builder fsync(boolean fsync) {
       this.fsync = fsync;
       return this;
     }
 
-    /** Returns the stream; the file is opened by its first operation. */
+    /**
+     * Returns the stream; the file is opened by its first operation.
+     *
+     * @return the stream
+     */
     public LogStream build() {
       return new LogStream(directory, fsync);
     }

@@ -1,6 +1,7 @@
 package io.reactivemicro.sync.etcd;
 
 import io.etcd.jetcd.Client;
+import io.reactivemicro.plugin.spi.SharedClients;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +13,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Where a backend's jetcd client comes from, and what closing the backend does to it: a client the backend
- * created is closed, a client it was given is left open.
+ * created is closed, a client it was given is left open, and a client shared by the backends created from
+ * settings is released, and closed by the last of them.
  */
 final class EtcdClientSource {
 
@@ -38,6 +40,26 @@ final class EtcdClientSource {
         .retryMaxDuration(timeout)
         .build();
     return new EtcdClientSource(client, () -> close(client), "etcd at " + endpoints);
+  }
+
+  /**
+   * Returns a source on the client that every etcd backend created from settings for the same endpoints
+   * shares in this JVM (the registry and the sync, whichever plugins are present), with a 5 s connect
+   * timeout and longest retry; the last backend to release it closes it.
+   */
+  static EtcdClientSource shared(List<URI> endpoints) {
+    SharedClients.Lease<Client> lease = SharedClients.acquire(sharedKey(endpoints), () -> Client.builder()
+            .endpoints(endpoints.toArray(URI[]::new))
+            .connectTimeout(Duration.ofSeconds(5))
+            .retryMaxDuration(Duration.ofSeconds(5))
+            .build(),
+        EtcdClientSource::close);
+    return new EtcdClientSource(lease.client(), lease::release, "etcd at " + endpoints);
+  }
+
+  /** Returns the key of the shared client of a list of endpoints, spelt the same way by every etcd plugin. */
+  static String sharedKey(List<URI> endpoints) {
+    return "jetcd " + endpoints;
   }
 
   /** Returns a source on a client the application owns, left open on release. */

@@ -66,6 +66,15 @@ public final class EtcdSync implements Sync {
   }
 
   /**
+   * Returns a builder like {@link #builder(List)}, whose sync runs on the client shared by every etcd
+   * backend created from settings for the same endpoints in this JVM; the provider uses it.
+   */
+  static Builder sharedClientBuilder(List<String> addresses) {
+    List<URI> endpoints = EtcdClientSource.endpoints(addresses);
+    return new Builder(timeout -> EtcdClientSource.shared(endpoints));
+  }
+
+  /**
    * Returns a builder of a sync on an application's jetcd client, for TLS, authentication or any other
    * jetcd option, or to share one client (one gRPC channel) between the sync and the etcd registry (see
    * {@code EtcdRegistry.builder(Client)} for an example). {@link #close()} leaves the client open: the

@@ -18,8 +18,10 @@ final class ProxyHandler implements InvocationHandler {
   private final Class<?> api;
   private final String service;
   private final @Nullable String address;
-  private final Map<Method, EndpointSignature> signatures = new HashMap<>();
-  private final Map<Method, RequestOptions> options = new HashMap<>();
+  private final Map<Method, Route> routes = new HashMap<>();
+
+  /** What a method's calls need, made once: its endpoint, its options and its response type. */
+  private record Route(EndpointSignature signature, RequestOptions options, TypeRef<Object> responseType) {}
 
   ProxyHandler(Client client, Class<?> api, String service, RequestOptions base) {
     this.client = client;
@@ -27,25 +29,25 @@ final class ProxyHandler implements InvocationHandler {
     this.service = service;
     this.address = base.address();
     for (EndpointSignature signature : EndpointSignature.of(api)) {
-      signatures.put(signature.method(), signature);
-      options.put(signature.method(), signature.idempotent() ? base.withIdempotent(true) : base);
+      routes.put(signature.method(), new Route(signature, signature.idempotent() ? base.withIdempotent(true) : base,
+          TypeRef.ofType(signature.responseType())));
     }
   }
 
   @Override
   public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args) {
-    EndpointSignature signature = signatures.get(method);
-    if (signature == null) {
+    Route route = routes.get(method);
+    if (route == null) {
       return objectMethod(proxy, method, args);
     }
+    EndpointSignature signature = route.signature();
     Object argument = args == null || args.length == 0 ? null : args[0];
-    RequestOptions callOptions = options.get(method);
     return switch (signature.model()) {
-      case REQUEST_RESPONSE -> client.call(service, signature.name(), argument, TypeRef.ofType(signature.responseType()), callOptions);
-      case REQUEST_STREAM -> client.stream(service, signature.name(), argument, TypeRef.ofType(signature.responseType()), callOptions);
+      case REQUEST_RESPONSE -> client.call(service, signature.name(), argument, route.responseType(), route.options());
+      case REQUEST_STREAM -> client.stream(service, signature.name(), argument, route.responseType(), route.options());
       case REQUEST_CHANNEL -> {
         Flux<Object> responses = client.channel(service, signature.name(),
-            argument == null ? Flux.empty() : (Publisher<?>) argument, TypeRef.ofType(signature.responseType()), callOptions);
+            argument == null ? Flux.empty() : (Publisher<?>) argument, route.responseType(), route.options());
         yield signature.singleResponse() ? responses.next() : responses;
       }
     };

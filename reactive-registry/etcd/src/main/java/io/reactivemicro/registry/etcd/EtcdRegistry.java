@@ -16,6 +16,7 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.reactivemicro.errors.MicroException;
+import io.reactivemicro.plugin.spi.ClientSource;
 import io.reactivemicro.registry.Node;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.registry.RegistryEvent;
@@ -86,7 +87,7 @@ public final class EtcdRegistry implements Registry {
   /** What this registry last wrote for a node key: the lease (0 for none), its TTL and the value. */
   private record Registration(long leaseId, long ttlSeconds, byte[] value) {}
 
-  private final EtcdClientSource source;
+  private final ClientSource<Client> source;
   private final Client client;
   private final String prefix;
   private final Duration timeout;
@@ -94,7 +95,7 @@ public final class EtcdRegistry implements Registry {
   private final Set<FluxSink<RegistryEvent>> watchers = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private EtcdRegistry(Builder builder, EtcdClientSource source) {
+  private EtcdRegistry(Builder builder, ClientSource<Client> source) {
     this.source = source;
     this.client = source.client();
     this.prefix = builder.prefix.endsWith("/") ? builder.prefix : builder.prefix + "/";
@@ -146,7 +147,7 @@ public final class EtcdRegistry implements Registry {
    * @throws NullPointerException when {@code client} is null
    */
   public static Builder builder(Client client) {
-    EtcdClientSource source = EtcdClientSource.given(client);
+    ClientSource<Client> source = EtcdClientSource.given(client);
     return new Builder(timeout -> source);
   }
 
@@ -483,11 +484,11 @@ public final class EtcdRegistry implements Registry {
 
   /** Builds an {@link EtcdRegistry}. Builders are not thread-safe; registries are. */
   public static final class Builder {
-    private final Function<Duration, EtcdClientSource> source;
+    private final Function<Duration, ClientSource<Client>> source;
     private String prefix = DEFAULT_PREFIX;
     private Duration timeout = DEFAULT_TIMEOUT;
 
-    private Builder(Function<Duration, EtcdClientSource> source) {
+    private Builder(Function<Duration, ClientSource<Client>> source) {
       this.source = source;
     }
 

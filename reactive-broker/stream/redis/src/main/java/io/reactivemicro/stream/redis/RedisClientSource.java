@@ -4,86 +4,58 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.reactivemicro.plugin.spi.SharedClients;
-import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
+import io.reactivemicro.plugin.spi.ClientSource;
+import io.reactivemicro.plugin.spi.ServerAddresses;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Where a backend's Lettuce client comes from, how the backend connects with it, and what closing the
- * backend does to it: a client the backend created is shut down, a client it was given is left open, and
- * a client shared by the backends created from settings is released, and shut down by the last of them.
+ * A backend's Lettuce client ({@link ClientSource}: its own, shared or given) and the URI it connects to,
+ * which is null on a client the application gave: that client connects to the URI it was created with.
  */
 final class RedisClientSource {
 
-  private final RedisClient client;
+  private final ClientSource<RedisClient> source;
   private final @Nullable RedisURI uri;
-  private final Supplier<Mono<Void>> release;
-  private final AtomicBoolean released = new AtomicBoolean();
 
-  private RedisClientSource(RedisClient client, @Nullable RedisURI uri, Supplier<Mono<Void>> release) {
-    this.client = client;
+  private RedisClientSource(ClientSource<RedisClient> source, @Nullable RedisURI uri) {
+    this.source = source;
     this.uri = uri;
-    this.release = release;
   }
 
   /** Returns a source with a client of its own, connecting to {@code uri}, shut down on release. */
   static RedisClientSource own(RedisURI uri) {
-    RedisClient client = RedisClient.create();
-    return new RedisClientSource(client, uri, () -> shutdown(client));
+    return new RedisClientSource(ClientSource.own(RedisClient.create(), RedisClientSource::shutdown, describe(uri)), uri);
   }
 
   /**
-   * Returns a source on the client that every Redis backend created from settings for the same server
-   * shares in this JVM (the store, the broker, the stream and the sync, whichever plugins are present),
-   * connecting to {@code uri}; the last backend to release it shuts it down.
+   * Returns a source on the client every Redis backend created from settings for the server of
+   * {@code uri} shares in this JVM, whichever Redis plugins are present; the last to release it shuts it down.
    */
   static RedisClientSource shared(RedisURI uri) {
-    SharedClients.Lease<RedisClient> lease =
-        SharedClients.acquire(sharedKey(uri), RedisClient::create, RedisClientSource::shutdown);
-    return new RedisClientSource(lease.client(), uri, lease::release);
+    return new RedisClientSource(ClientSource.shared(sharedKey(uri), RedisClient::create,
+        RedisClientSource::shutdown, describe(uri)), uri);
   }
 
-  /**
-   * Returns the key of the shared client of a server: a Lettuce client serves any URI, so the key names the
-   * server only, spelt the same way by every Redis plugin.
-   */
+  /** Returns a source on a client the application owns, left open on release. */
+  static RedisClientSource given(RedisClient client) {
+    return new RedisClientSource(ClientSource.given(client, "the server of the given RedisClient"), null);
+  }
+
+  /** Returns the key of the shared client of a server, spelt the same way by every Redis plugin. */
   static String sharedKey(RedisURI uri) {
     return "lettuce redis://" + uri.getHost() + ":" + uri.getPort();
   }
 
-  /** Returns a source on a client the application owns, connecting to the client's own URI. */
-  static RedisClientSource given(RedisClient client) {
-    return new RedisClientSource(Objects.requireNonNull(client, "client"), null, Mono::empty);
-  }
-
   /**
-   * Turns an address into a Redis URI.
+   * Turns {@code host:port} or a {@code redis://} (or {@code rediss://}) URI into a Redis URI.
    *
-   * @param address {@code host:port} or a {@code redis://} (or {@code rediss://}) URI
    * @throws NullPointerException when the address is null
    * @throws IllegalArgumentException when it is blank or not a valid address
    */
   static RedisURI uri(String address) {
-    Objects.requireNonNull(address, "address");
-    String trimmed = address.trim();
-    if (trimmed.isEmpty()) {
-      throw new IllegalArgumentException("the Redis address must not be blank");
-    }
-    try {
-      return RedisURI.create(trimmed.contains("://") ? trimmed : "redis://" + trimmed);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("invalid Redis address \"" + address + "\": " + e.getMessage(), e);
-    }
-  }
-
-  /** Returns the client. */
-  RedisClient client() {
-    return client;
+    return ServerAddresses.parse(address, "redis", "Redis", RedisURI::create);
   }
 
   /**
@@ -92,29 +64,24 @@ final class RedisClientSource {
    */
   <K, V> Mono<StatefulRedisConnection<K, V>> connect(RedisCodec<K, V> codec) {
     RedisURI target = uri;
+    RedisClient client = source.client();
     return target != null
         ? Mono.fromCompletionStage(() -> client.connectAsync(codec, target))
         : Mono.fromCallable(() -> client.connect(codec)).subscribeOn(Schedulers.boundedElastic());
   }
 
-  /** Opens a pub/sub connection, as {@link #connect} opens a connection. */
-  <K, V> Mono<StatefulRedisPubSubConnection<K, V>> connectPubSub(RedisCodec<K, V> codec) {
-    RedisURI target = uri;
-    return target != null
-        ? Mono.fromCompletionStage(() -> client.connectPubSubAsync(codec, target))
-        : Mono.fromCallable(() -> client.connectPubSub(codec)).subscribeOn(Schedulers.boundedElastic());
-  }
-
-  /** Releases the client once: shuts it down when the backend created it, else does nothing. */
+  /** Releases the client once, as {@link ClientSource#release()} says. */
   Mono<Void> release() {
-    return Mono.defer(() -> released.compareAndSet(false, true) ? release.get() : Mono.empty());
+    return source.release();
   }
 
   /** Describes the server, for error messages. */
   String describe() {
-    RedisURI target = uri;
-    return target != null ? target.getHost() + ":" + target.getPort() + "/" + target.getDatabase()
-        : "the server of the given RedisClient";
+    return source.describe();
+  }
+
+  private static String describe(RedisURI uri) {
+    return uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase();
   }
 
   // Lettuce's shutdown may wait for its event loops; it is started from boundedElastic.

@@ -12,6 +12,7 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.reactivemicro.errors.MicroException;
+import io.reactivemicro.plugin.spi.ClientSource;
 import io.reactivemicro.sync.spi.LeaseBackend;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,14 +30,14 @@ final class EtcdLeases implements LeaseBackend {
 
   private static final String ID = "sync.etcd";
 
-  private final EtcdClientSource source;
+  private final ClientSource<Client> source;
   private final Client client;
   private final String prefix;
   private final Duration timeout;
   /** The lease of each owner that holds (or held) a lock through this client. */
   private final Map<String, Long> leases = new ConcurrentHashMap<>();
 
-  EtcdLeases(EtcdClientSource source, String prefix, Duration timeout) {
+  EtcdLeases(ClientSource<Client> source, String prefix, Duration timeout) {
     this.source = source;
     this.client = source.client();
     this.prefix = prefix;

@@ -1,10 +1,11 @@
 package io.reactivemicro.sync.etcd;
 
 import io.etcd.jetcd.Client;
+import io.reactivemicro.plugin.spi.ClientSource;
 import io.reactivemicro.sync.Leadership;
-import io.reactivemicro.sync.spi.LeaseSync;
 import io.reactivemicro.sync.Lock;
 import io.reactivemicro.sync.Sync;
+import io.reactivemicro.sync.spi.LeaseSync;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -45,7 +46,7 @@ public final class EtcdSync implements Sync {
 
   private final LeaseSync engine;
 
-  private EtcdSync(Builder builder, EtcdClientSource source) {
+  private EtcdSync(Builder builder, ClientSource<Client> source) {
     this.engine = new LeaseSync(new EtcdLeases(source, builder.prefix, builder.timeout));
   }
 
@@ -85,7 +86,7 @@ public final class EtcdSync implements Sync {
    * @throws NullPointerException when {@code client} is null
    */
   public static Builder builder(Client client) {
-    EtcdClientSource source = EtcdClientSource.given(client);
+    ClientSource<Client> source = EtcdClientSource.given(client);
     return new Builder(timeout -> source);
   }
 
@@ -119,11 +120,11 @@ public final class EtcdSync implements Sync {
   /** Builds an {@link EtcdSync}. Creating one makes no connection. */
   public static final class Builder {
 
-    private final Function<Duration, EtcdClientSource> source;
+    private final Function<Duration, ClientSource<Client>> source;
     private String prefix = DEFAULT_PREFIX;
     private Duration timeout = DEFAULT_TIMEOUT;
 
-    private Builder(Function<Duration, EtcdClientSource> source) {
+    private Builder(Function<Duration, ClientSource<Client>> source) {
       this.source = source;
     }
 

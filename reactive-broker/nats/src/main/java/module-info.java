@@ -6,5 +6,5 @@ module io.reactivemicro.broker.nats {
   exports io.reactivemicro.broker.nats;
 
   provides io.reactivemicro.broker.spi.BrokerProvider with
-      io.reactivemicro.broker.nats.NatsBrokerProvider;
+      io.reactivemicro.broker.nats.internal.NatsBrokerProvider;
 }

@@ -6,5 +6,5 @@ module io.reactivemicro.broker.rabbitmq {
   exports io.reactivemicro.broker.rabbitmq;
 
   provides io.reactivemicro.broker.spi.BrokerProvider with
-      io.reactivemicro.broker.rabbitmq.RabbitMqBrokerProvider;
+      io.reactivemicro.broker.rabbitmq.internal.RabbitMqBrokerProvider;
 }

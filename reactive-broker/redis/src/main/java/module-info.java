@@ -6,5 +6,5 @@ module io.reactivemicro.broker.redis {
   exports io.reactivemicro.broker.redis;
 
   provides io.reactivemicro.broker.spi.BrokerProvider with
-      io.reactivemicro.broker.redis.RedisBrokerProvider;
+      io.reactivemicro.broker.redis.internal.RedisBrokerProvider;
 }

@@ -7,5 +7,5 @@ module io.reactivemicro.broker.rsocket {
   exports io.reactivemicro.broker.rsocket;
 
   provides io.reactivemicro.broker.spi.BrokerProvider with
-      io.reactivemicro.broker.rsocket.RSocketBrokerProvider;
+      io.reactivemicro.broker.rsocket.internal.RSocketBrokerProvider;
 }

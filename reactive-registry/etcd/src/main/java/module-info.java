@@ -7,5 +7,5 @@ module io.reactivemicro.registry.etcd {
   exports io.reactivemicro.registry.etcd;
 
   provides io.reactivemicro.registry.spi.RegistryProvider with
-      io.reactivemicro.registry.etcd.EtcdRegistryProvider;
+      io.reactivemicro.registry.etcd.internal.EtcdRegistryProvider;
 }

@@ -5,5 +5,5 @@ module io.reactivemicro.registry.mdns {
   exports io.reactivemicro.registry.mdns;
 
   provides io.reactivemicro.registry.spi.RegistryProvider with
-      io.reactivemicro.registry.mdns.MdnsRegistryProvider;
+      io.reactivemicro.registry.mdns.internal.MdnsRegistryProvider;
 }

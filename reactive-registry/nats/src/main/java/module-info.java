@@ -6,5 +6,5 @@ module io.reactivemicro.registry.nats {
   exports io.reactivemicro.registry.nats;
 
   provides io.reactivemicro.registry.spi.RegistryProvider with
-      io.reactivemicro.registry.nats.NatsRegistryProvider;
+      io.reactivemicro.registry.nats.internal.NatsRegistryProvider;
 }

@@ -6,5 +6,5 @@ module io.reactivemicro.store.file {
   exports io.reactivemicro.store.file;
 
   provides io.reactivemicro.store.spi.StoreProvider with
-      io.reactivemicro.store.file.FileStoreProvider;
+      io.reactivemicro.store.file.internal.FileStoreProvider;
 }

@@ -8,5 +8,5 @@ module io.reactivemicro.store.postgres {
   exports io.reactivemicro.store.postgres;
 
   provides io.reactivemicro.store.spi.StoreProvider with
-      io.reactivemicro.store.postgres.PostgresStoreProvider;
+      io.reactivemicro.store.postgres.internal.PostgresStoreProvider;
 }

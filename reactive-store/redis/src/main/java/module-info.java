@@ -6,5 +6,5 @@ module io.reactivemicro.store.redis {
   exports io.reactivemicro.store.redis;
 
   provides io.reactivemicro.store.spi.StoreProvider with
-      io.reactivemicro.store.redis.RedisStoreProvider;
+      io.reactivemicro.store.redis.internal.RedisStoreProvider;
 }

@@ -6,5 +6,5 @@ module io.reactivemicro.stream.jetstream {
   exports io.reactivemicro.stream.jetstream;
 
   provides io.reactivemicro.stream.spi.StreamProvider with
-      io.reactivemicro.stream.jetstream.JetStreamStreamProvider;
+      io.reactivemicro.stream.jetstream.internal.JetStreamStreamProvider;
 }

@@ -6,5 +6,5 @@ module io.reactivemicro.stream.log {
   exports io.reactivemicro.stream.log;
 
   provides io.reactivemicro.stream.spi.StreamProvider with
-      io.reactivemicro.stream.log.LogStreamProvider;
+      io.reactivemicro.stream.log.internal.LogStreamProvider;
 }

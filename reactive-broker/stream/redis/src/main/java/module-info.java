@@ -6,5 +6,5 @@ module io.reactivemicro.stream.redis {
   exports io.reactivemicro.stream.redis;
 
   provides io.reactivemicro.stream.spi.StreamProvider with
-      io.reactivemicro.stream.redis.RedisStreamProvider;
+      io.reactivemicro.stream.redis.internal.RedisStreamProvider;
 }

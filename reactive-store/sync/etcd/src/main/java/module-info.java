@@ -7,5 +7,5 @@ module io.reactivemicro.sync.etcd {
   exports io.reactivemicro.sync.etcd;
 
   provides io.reactivemicro.sync.spi.SyncProvider with
-      io.reactivemicro.sync.etcd.EtcdSyncProvider;
+      io.reactivemicro.sync.etcd.internal.EtcdSyncProvider;
 }

@@ -8,5 +8,5 @@ module io.reactivemicro.sync.postgres {
   exports io.reactivemicro.sync.postgres;
 
   provides io.reactivemicro.sync.spi.SyncProvider with
-      io.reactivemicro.sync.postgres.PostgresSyncProvider;
+      io.reactivemicro.sync.postgres.internal.PostgresSyncProvider;
 }

@@ -6,5 +6,5 @@ module io.reactivemicro.sync.redis {
   exports io.reactivemicro.sync.redis;
 
   provides io.reactivemicro.sync.spi.SyncProvider with
-      io.reactivemicro.sync.redis.RedisSyncProvider;
+      io.reactivemicro.sync.redis.internal.RedisSyncProvider;
 }

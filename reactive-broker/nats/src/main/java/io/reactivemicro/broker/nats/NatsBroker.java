@@ -90,9 +90,15 @@ public final class NatsBroker implements Broker {
 
   /**
    * Returns a builder like {@link #builder(List)}, whose broker runs on the connection shared by every NATS
-   * backend created from settings for the same servers in this JVM; the provider uses it.
+   * backend built this way or created from settings for the same servers in this JVM, closed by the
+   * last of them to close; the backends created from settings are built this way.
+   *
+   * @param addresses as for the other builder
+   * @return the builder
+   * @throws NullPointerException when {@code addresses} is null
+   * @throws IllegalArgumentException when an address is not valid
    */
-  static Builder sharedClientBuilder(List<String> addresses) {
+  public static Builder sharedClientBuilder(List<String> addresses) {
     List<String> servers = NatsConnectionSource.servers(addresses);
     return new Builder(() -> NatsConnectionSource.shared(servers));
   }

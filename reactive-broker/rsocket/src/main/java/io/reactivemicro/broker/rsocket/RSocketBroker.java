@@ -279,8 +279,13 @@ public final class RSocketBroker implements Broker {
       return this;
     }
 
-    /** Makes the broker close the registry when it closes: for a registry created from settings. */
-    Builder ownsRegistry() {
+    /**
+     * Makes the broker close its registry when it closes, for a registry made for the broker alone (as
+     * the provider makes one from settings); by default the registry is left open.
+     *
+     * @return this builder
+     */
+    public Builder ownsRegistry() {
       this.ownsRegistry = true;
       return this;
     }

@@ -120,9 +120,15 @@ public final class EtcdRegistry implements Registry {
 
   /**
    * Returns a builder like {@link #builder(List)}, whose registry runs on the client shared by every etcd
-   * backend created from settings for the same endpoints in this JVM; the provider uses it.
+   * backend built this way or created from settings for the same endpoints in this JVM, closed by the
+   * last of them to close; the backends created from settings are built this way.
+   *
+   * @param addresses as for the other builder
+   * @return the builder
+   * @throws NullPointerException when {@code addresses} is null
+   * @throws IllegalArgumentException when an address is not valid
    */
-  static Builder sharedClientBuilder(List<String> addresses) {
+  public static Builder sharedClientBuilder(List<String> addresses) {
     List<URI> endpoints = EtcdClientSource.endpoints(addresses);
     return new Builder(timeout -> EtcdClientSource.shared(endpoints));
   }

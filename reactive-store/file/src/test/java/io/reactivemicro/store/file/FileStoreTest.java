@@ -9,6 +9,7 @@ import io.reactivemicro.store.Namespace;
 import io.reactivemicro.store.Record;
 import io.reactivemicro.store.Store;
 import io.reactivemicro.store.WriteOptions;
+import io.reactivemicro.store.file.internal.FileStoreProvider;
 import io.reactivemicro.test.store.StoreContract;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -95,8 +95,8 @@ class PostgresStoreTest extends StoreContract {
     } finally {
       store.close().block(TIMEOUT);
     }
-    assertThat(PostgresStoreProvider.url("127.0.0.1:26257")).isEqualTo("r2dbc:postgresql://postgres@127.0.0.1:26257/postgres");
-    assertThat(PostgresStoreProvider.url("r2dbc:postgresql://u@h/d")).isEqualTo("r2dbc:postgresql://u@h/d");
+    assertThat(PostgresStore.url("127.0.0.1:26257")).isEqualTo("r2dbc:postgresql://postgres@127.0.0.1:26257/postgres");
+    assertThat(PostgresStore.url("r2dbc:postgresql://u@h/d")).isEqualTo("r2dbc:postgresql://u@h/d");
   }
 
   @Test

@@ -145,6 +145,6 @@ class RedisStoreTest extends StoreContract {
       admin.sync().del(database + ":" + Store.DEFAULT_TABLE + ":from-settings");
       store.close().block(TIMEOUT);
     }
-    assertThat(RedisStoreProvider.uri("10.0.0.1:6380").getPort()).isEqualTo(6380);
+    assertThat(RedisClientSource.uri("10.0.0.1:6380").getPort()).isEqualTo(6380);
   }
 }

@@ -143,9 +143,15 @@ public final class RedisStream implements Stream {
 
   /**
    * Returns a builder like {@link #builder(String)}, whose stream runs on the client shared by every Redis
-   * backend created from settings for the same server in this JVM; the provider uses it.
+   * backend built this way or created from settings for the same server in this JVM, closed by the
+   * last of them to close; the backends created from settings are built this way.
+   *
+   * @param address as for the other builder
+   * @return the builder
+   * @throws NullPointerException when {@code address} is null
+   * @throws IllegalArgumentException when an address is not valid
    */
-  static Builder sharedClientBuilder(String address) {
+  public static Builder sharedClientBuilder(String address) {
     RedisURI uri = RedisClientSource.uri(address);
     return new Builder(() -> RedisClientSource.shared(uri));
   }

@@ -1,7 +1,8 @@
-package io.reactivemicro.sync.etcd;
+package io.reactivemicro.sync.etcd.internal;
 
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.sync.Sync;
+import io.reactivemicro.sync.etcd.EtcdSync;
 import io.reactivemicro.sync.spi.SyncProvider;
 import java.util.List;
 

@@ -1,7 +1,8 @@
-package io.reactivemicro.stream.redis;
+package io.reactivemicro.stream.redis.internal;
 
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.stream.Stream;
+import io.reactivemicro.stream.redis.RedisStream;
 import io.reactivemicro.stream.spi.StreamProvider;
 import java.util.List;
 

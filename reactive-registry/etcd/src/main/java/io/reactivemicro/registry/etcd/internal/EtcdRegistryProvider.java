@@ -1,7 +1,8 @@
-package io.reactivemicro.registry.etcd;
+package io.reactivemicro.registry.etcd.internal;
 
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.registry.Registry;
+import io.reactivemicro.registry.etcd.EtcdRegistry;
 import io.reactivemicro.registry.spi.RegistryProvider;
 import java.util.List;
 

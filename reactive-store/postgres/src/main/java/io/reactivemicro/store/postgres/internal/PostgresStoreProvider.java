@@ -1,7 +1,8 @@
-package io.reactivemicro.store.postgres;
+package io.reactivemicro.store.postgres.internal;
 
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.store.Store;
+import io.reactivemicro.store.postgres.PostgresStore;
 import io.reactivemicro.store.spi.StoreProvider;
 import java.util.List;
 
@@ -30,15 +31,5 @@ public final class PostgresStoreProvider implements StoreProvider {
         .database(settings.get("store_database").orElse(Store.DEFAULT_DATABASE))
         .table(settings.get("store_table").orElse(Store.DEFAULT_TABLE))
         .build();
-  }
-
-  /**
-   * Turns an address setting into an R2DBC URL.
-   *
-   * @param address an R2DBC URL, a {@code postgres://} or {@code postgresql://} URL, or {@code host:port}
-   * @return the R2DBC URL
-   */
-  static String url(String address) {
-    return PostgresStore.url(address);
   }
 }

@@ -1,7 +1,8 @@
-package io.reactivemicro.sync.postgres;
+package io.reactivemicro.sync.postgres.internal;
 
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.sync.Sync;
+import io.reactivemicro.sync.postgres.PostgresSync;
 import io.reactivemicro.sync.spi.SyncProvider;
 
 /**

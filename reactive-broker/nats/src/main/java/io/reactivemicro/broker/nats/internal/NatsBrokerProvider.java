@@ -1,6 +1,7 @@
-package io.reactivemicro.broker.nats;
+package io.reactivemicro.broker.nats.internal;
 
 import io.reactivemicro.broker.Broker;
+import io.reactivemicro.broker.nats.NatsBroker;
 import io.reactivemicro.broker.spi.BrokerProvider;
 import io.reactivemicro.plugin.Settings;
 import java.util.List;

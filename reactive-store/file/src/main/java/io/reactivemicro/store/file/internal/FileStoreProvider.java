@@ -1,7 +1,8 @@
-package io.reactivemicro.store.file;
+package io.reactivemicro.store.file.internal;
 
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.store.Store;
+import io.reactivemicro.store.file.FileStore;
 import io.reactivemicro.store.spi.StoreProvider;
 import java.nio.file.Path;
 

@@ -1,8 +1,8 @@
-package io.reactivemicro.store.redis;
+package io.reactivemicro.store.redis.internal;
 
-import io.lettuce.core.RedisURI;
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.store.Store;
+import io.reactivemicro.store.redis.RedisStore;
 import io.reactivemicro.store.spi.StoreProvider;
 import java.util.List;
 
@@ -29,12 +29,4 @@ public final class RedisStoreProvider implements StoreProvider {
         .build();
   }
 
-  /**
-   * Turns an address setting into a Redis URI.
-   *
-   * @throws IllegalArgumentException when the address is not valid
-   */
-  static RedisURI uri(String address) {
-    return RedisClientSource.uri(address);
-  }
 }

@@ -1,7 +1,8 @@
-package io.reactivemicro.stream.log;
+package io.reactivemicro.stream.log.internal;
 
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.stream.Stream;
+import io.reactivemicro.stream.log.LogStream;
 import io.reactivemicro.stream.spi.StreamProvider;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,7 @@
-package io.reactivemicro.broker.redis;
+package io.reactivemicro.broker.redis.internal;
 
 import io.reactivemicro.broker.Broker;
+import io.reactivemicro.broker.redis.RedisBroker;
 import io.reactivemicro.broker.spi.BrokerProvider;
 import io.reactivemicro.plugin.Settings;
 import java.util.List;

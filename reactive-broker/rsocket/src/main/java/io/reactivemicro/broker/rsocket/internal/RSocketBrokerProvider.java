@@ -1,6 +1,7 @@
-package io.reactivemicro.broker.rsocket;
+package io.reactivemicro.broker.rsocket.internal;
 
 import io.reactivemicro.broker.Broker;
+import io.reactivemicro.broker.rsocket.RSocketBroker;
 import io.reactivemicro.broker.spi.BrokerProvider;
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.registry.Registry;

@@ -1,6 +1,7 @@
-package io.reactivemicro.broker.rabbitmq;
+package io.reactivemicro.broker.rabbitmq.internal;
 
 import io.reactivemicro.broker.Broker;
+import io.reactivemicro.broker.rabbitmq.RabbitMqBroker;
 import io.reactivemicro.broker.spi.BrokerProvider;
 import io.reactivemicro.plugin.Settings;
 import java.util.List;

@@ -1,7 +1,8 @@
-package io.reactivemicro.registry.nats;
+package io.reactivemicro.registry.nats.internal;
 
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.registry.Registry;
+import io.reactivemicro.registry.nats.NatsRegistry;
 import io.reactivemicro.registry.spi.RegistryProvider;
 import java.util.List;
 

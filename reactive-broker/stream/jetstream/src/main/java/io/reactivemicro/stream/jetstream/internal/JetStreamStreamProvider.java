@@ -1,7 +1,8 @@
-package io.reactivemicro.stream.jetstream;
+package io.reactivemicro.stream.jetstream.internal;
 
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.stream.Stream;
+import io.reactivemicro.stream.jetstream.JetStreamStream;
 import io.reactivemicro.stream.spi.StreamProvider;
 import java.util.List;
 

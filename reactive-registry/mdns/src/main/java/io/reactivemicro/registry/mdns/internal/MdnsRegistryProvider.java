@@ -1,7 +1,8 @@
-package io.reactivemicro.registry.mdns;
+package io.reactivemicro.registry.mdns.internal;
 
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.registry.Registry;
+import io.reactivemicro.registry.mdns.MdnsRegistry;
 import io.reactivemicro.registry.spi.RegistryProvider;
 
 /**

@@ -1,7 +1,8 @@
-package io.reactivemicro.sync.redis;
+package io.reactivemicro.sync.redis.internal;
 
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.sync.Sync;
+import io.reactivemicro.sync.redis.RedisSync;
 import io.reactivemicro.sync.spi.SyncProvider;
 
 /**

@@ -1,0 +1,5 @@
+/** The plugin's provider, found by {@link java.util.ServiceLoader}: not for applications, not exported. */
+@NullMarked
+package io.reactivemicro.stream.redis.internal;
+
+import org.jspecify.annotations.NullMarked;

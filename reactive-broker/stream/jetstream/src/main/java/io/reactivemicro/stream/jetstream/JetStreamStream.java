@@ -109,6 +109,8 @@ public final class JetStreamStream implements Stream {
     this.ready = source.connection()
         .publishOn(Schedulers.boundedElastic())
         .flatMap(connection -> Mono.fromCallable(() -> open(connection)))
+        .onErrorMap(error -> !(error instanceof MicroException), error -> new MicroException(Topics.ERROR_ID, 503,
+            "cannot reach NATS: " + error.getMessage(), MicroException.statusText(503), error))
         .cache(c -> Duration.ofDays(36_500), e -> Duration.ZERO, () -> Duration.ZERO);
   }
 

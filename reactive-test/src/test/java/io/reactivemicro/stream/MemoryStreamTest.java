@@ -7,7 +7,6 @@ import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.test.stream.StreamContract;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
@@ -20,11 +19,6 @@ class MemoryStreamTest extends StreamContract {
   @BeforeEach
   void freshStream() {
     stream = Stream.memory();
-  }
-
-  @AfterEach
-  void closeStream() {
-    stream.close().block(TIMEOUT);
   }
 
   @Override

@@ -8,6 +8,10 @@ import io.reactivemicro.broker.Message;
 import io.reactivemicro.broker.Overflow;
 import io.reactivemicro.broker.SubscribeOptions;
 import io.reactivemicro.errors.MicroException;
+import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.test.ApplicationClient;
+import io.reactivemicro.test.BackendContract;
+import io.reactivemicro.test.SharedClientChecks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -41,13 +46,23 @@ import reactor.test.StepVerifier;
  * {@link #cleanUp(List, List)}. A subscription is used only once its {@link SubscribeOptions#onActive()}
  * has run.
  *
+ * <p>How a backend is made is tested too, through the hooks of {@link BackendContract}, whose defaults
+ * skip those tests: a broker made from {@link #settingsChoosingThisBackend()} must deliver what it
+ * publishes to its own subscribers.
+ *
  * <pre>{@code
  * class NatsBrokerTest extends BrokerContract {
- *   @Override protected Broker createBroker() { return new NatsBroker(...); }
+ *   @Override protected Broker createBroker() {
+ *     return NatsBroker.builder(List.of("127.0.0.1:4222")).build();
+ *   }
+ *
+ *   @Override protected Settings settingsChoosingThisBackend() {
+ *     return Settings.empty().with("broker", "nats").with("broker_address", "127.0.0.1:4222");
+ *   }
  * }
  * }</pre>
  */
-public abstract class BrokerContract {
+public abstract class BrokerContract extends BackendContract<Broker> {
 
   /** How long any expected delivery may take. */
   protected static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -56,6 +71,7 @@ public abstract class BrokerContract {
   private final List<String> topics = new CopyOnWriteArrayList<>();
   private final List<String> queues = new CopyOnWriteArrayList<>();
   private final List<Disposable> subscriptions = new CopyOnWriteArrayList<>();
+  private final AtomicInteger names = new AtomicInteger();
 
   /** The broker tests publish through. */
   protected Broker publisher;
@@ -120,16 +136,16 @@ public abstract class BrokerContract {
     }
   }
 
-  /** Returns a fresh topic name, remembered for clean-up. */
+  /** Returns a fresh topic name, remembered for clean-up; any thread may ask for one. */
   protected String topic() {
-    String topic = prefix + "topic-" + topics.size();
+    String topic = prefix + "topic-" + names.getAndIncrement();
     topics.add(topic);
     return topic;
   }
 
-  /** Returns a fresh queue name, remembered for clean-up. */
+  /** Returns a fresh queue name, remembered for clean-up; any thread may ask for one. */
   protected String queue() {
-    String queue = prefix + "queue-" + queues.size();
+    String queue = prefix + "queue-" + names.getAndIncrement();
     queues.add(queue);
     return queue;
   }
@@ -177,6 +193,17 @@ public abstract class BrokerContract {
 
   private static List<String> numbered(String prefix, int count) {
     return IntStream.range(0, count).mapToObj(i -> prefix + i).toList();
+  }
+
+  /** Subscribes to {@code topic} through {@code to}, publishes {@code body} through {@code from} and expects it. */
+  private static void expectDelivered(Broker to, Broker from, String topic, String body) {
+    Sinks.Empty<Void> active = Sinks.empty();
+    StepVerifier.create(to.subscribe(topic, SubscribeOptions.defaults().withOnActive(active::tryEmitEmpty))
+            .map(message -> new String(message.body(), UTF_8)))
+        .then(() -> active.asMono().then(from.publish(topic, Message.of(body.getBytes(UTF_8)))).block(TIMEOUT))
+        .expectNext(body)
+        .thenCancel()
+        .verify(TIMEOUT);
   }
 
   @Test
@@ -391,5 +418,81 @@ public abstract class BrokerContract {
     StepVerifier.create(subscriber.subscribe(""))
         .expectErrorSatisfies(e -> assertThat(((MicroException) e).code()).isEqualTo(400))
         .verify(TIMEOUT);
+  }
+
+  @Test
+  @DisplayName("settings choose this backend, which delivers what it publishes")
+  void settingsChooseThisBackend() {
+    Settings settings = settings();
+    Broker chosen = Broker.fromSettings(settings);
+    try {
+      assertThat(chosen).hasSameClassAs(publisher);
+      assertThat(chosen.name()).isEqualTo(settings.get("broker").orElseThrow());
+      expectDelivered(chosen, chosen, topic(), "hello");
+      assertChosen(chosen);
+    } finally {
+      chosen.close().block(TIMEOUT);
+    }
+  }
+
+  @Test
+  @DisplayName("an unreachable server fails the publish with a 503, not the creation")
+  void unreachableServerFailsThePublishNotTheCreation() {
+    Broker broker = orSkip(unreachable(), "the backend has no server to be unreachable");
+    try {
+      StepVerifier.create(broker.publish(topic(), Message.of(new byte[0])))
+          .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(MicroException.class,
+              m -> assertThat(m.code()).isEqualTo(503)))
+          .verify(TIMEOUT);
+    } finally {
+      broker.close().block(TIMEOUT);
+    }
+  }
+
+  @Test
+  @DisplayName("brokers from settings share one client until the last closes")
+  void brokersFromSettingsShareOneClientUntilTheLastCloses() {
+    String key = orSkip(sharedClientKey(), "brokers from settings share no client");
+    Settings settings = settings();
+    String topic = topic();
+    SharedClientChecks.shareOneClientUntilTheLastCloses(key, () -> Broker.fromSettings(settings), Broker::close,
+        (subscribing, publishing) -> expectDelivered(subscribing, publishing, topic, "hello"),
+        publishing -> publishing.publish(topic, Message.of("again".getBytes(UTF_8))).block(TIMEOUT));
+  }
+
+  @Test
+  @DisplayName("brokers from settings created and closed concurrently all work and release the client")
+  void brokersFromSettingsCreatedAndClosedConcurrentlyAllWorkAndReleaseTheClient() throws Exception {
+    String key = orSkip(sharedClientKey(), "brokers from settings share no client");
+    Settings settings = settings();
+    SharedClientChecks.createdAndClosedConcurrently(key, () -> Broker.fromSettings(settings), Broker::close,
+        (broker, thread) -> expectDelivered(broker, broker, topic(), "m"));
+  }
+
+  /**
+   * Two brokers on the application's client: the first subscribes to a topic of the test
+   * ({@link #topic()}), the second subscribes to it in a queue ({@link #queue()}) and publishes one message,
+   * which both receive. A third broker, made after they closed, delivers a message to itself.
+   */
+  @Test
+  @DisplayName("brokers on a client of the application leave it open when they close")
+  void brokersOnAClientOfTheApplicationLeaveItOpenWhenTheyClose() throws Exception {
+    ApplicationClient<Broker> client = orSkip(applicationClient(), "the backend takes no client");
+    String topic = topic();
+    String queue = queue();
+    SharedClientChecks.leftOpenByBackendsBuiltOnIt(client, Broker::close, (first, second) -> {
+      Sinks.Empty<Void> channelActive = Sinks.empty();
+      Sinks.Empty<Void> queueActive = Sinks.empty();
+      StepVerifier.create(first.subscribe(topic, SubscribeOptions.defaults().withOnActive(channelActive::tryEmitEmpty))
+              .mergeWith(second.subscribe(topic, SubscribeOptions.defaults().withQueue(queue)
+                  .withOnActive(queueActive::tryEmitEmpty)))
+              .map(message -> new String(message.body(), UTF_8)))
+          .then(() -> Mono.when(channelActive.asMono(), queueActive.asMono())
+              .then(second.publish(topic, Message.of("hello".getBytes(UTF_8))))
+              .block(TIMEOUT))
+          .expectNext("hello", "hello")
+          .thenCancel()
+          .verify(TIMEOUT);
+    }, third -> expectDelivered(third, third, topic(), "again"));
   }
 }

@@ -2,13 +2,18 @@ package io.reactivemicro.test.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reactivemicro.errors.MicroException;
+import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.registry.EndpointInfo;
 import io.reactivemicro.registry.Node;
 import io.reactivemicro.registry.Registry;
 import io.reactivemicro.registry.RegistryEvent;
 import io.reactivemicro.registry.ServiceInfo;
 import io.reactivemicro.registry.Value;
+import io.reactivemicro.test.ApplicationClient;
 import io.reactivemicro.test.Await;
+import io.reactivemicro.test.BackendContract;
+import io.reactivemicro.test.SharedClientChecks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +28,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 /**
@@ -34,6 +40,11 @@ import reactor.test.StepVerifier;
  * watches are slower than memory's tune the hooks ({@link #shortTtl()}, {@link #expiryGrace()},
  * {@link #watchWarmUp()}) rather than the tests.
  *
+ * <p>How a backend is made is tested too, through the hooks of {@link BackendContract}, whose defaults
+ * skip those tests: a registry made from {@link #settingsChoosingThisBackend()} must register nodes that
+ * {@link #registry()} sees, so the settings name the same server and prefix. Tests of several registries
+ * of one backend (another process's, or one that closes) ask {@link #anotherRegistry()} for them.
+ *
  * <pre>{@code
  * class EtcdRegistryTest extends RegistryContract {
  *   @Override protected Registry registry() { return registry; }
@@ -41,7 +52,7 @@ import reactor.test.StepVerifier;
  * }
  * }</pre>
  */
-public abstract class RegistryContract {
+public abstract class RegistryContract extends BackendContract<Registry> {
 
   /** How long any single registry operation or expected event may take. */
   protected static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -78,6 +89,16 @@ public abstract class RegistryContract {
    */
   protected Duration watchWarmUp() {
     return Duration.ZERO;
+  }
+
+  /**
+   * Returns a new registry of the backend on the server and in the namespace of {@link #registry()}, as
+   * another process would have: each sees the nodes the other registered. The test that asks for it closes
+   * it. {@code null}, the default, skips the tests of several registries, for backends whose registries do
+   * not see each other (memory).
+   */
+  protected @Nullable Registry anotherRegistry() {
+    return null;
   }
 
   /**
@@ -348,6 +369,235 @@ public abstract class RegistryContract {
         .verify(TIMEOUT);
   }
 
+  @Test
+  void registeringAgainAfterExpiryBringsTheNodeBack() {
+    String name = serviceName("back-again");
+    Node node = Node.of(name + "-1", "10.0.0.1:8080");
+    ServiceInfo info = service(name, "1.0.0", node);
+    Recorder events = watch(name);
+    register(info, shortTtl());
+    Await.until("the node leaves after its TTL", shortTtl().plus(expiryGrace()), () -> lookUp(name).isEmpty());
+
+    register(info, shortTtl());
+
+    assertThat(lookUp(name)).singleElement().satisfies(found -> assertThat(found.nodes()).containsExactly(node));
+    StepVerifier.create(events.flux().map(RegistryEvent::type))
+        .expectNext(RegistryEvent.Type.CREATE, RegistryEvent.Type.DELETE, RegistryEvent.Type.CREATE)
+        .thenCancel()
+        .verify(TIMEOUT);
+  }
+
+  @Test
+  void renewingAnUnchangedNodeReportsNoUpdate() {
+    String name = serviceName("quiet-renewal");
+    ServiceInfo info = service(name, "1.0.0", Node.of(name + "-1", "10.0.0.1:8080"));
+    Recorder events = watch(name);
+
+    register(info, Duration.ofSeconds(30));
+    register(info, Duration.ofSeconds(30));
+    register(info, Duration.ofSeconds(30));
+    deregister(info);
+
+    StepVerifier.create(events.flux().map(RegistryEvent::type))
+        .expectNext(RegistryEvent.Type.CREATE, RegistryEvent.Type.DELETE)
+        .thenCancel()
+        .verify(TIMEOUT);
+  }
+
+  // --- threads ---
+
+  @Test
+  void operationsSubscribedOnNonBlockingThreadsDoNotBlock() {
+    Registry registry = registry();
+    String name = serviceName("non-blocking");
+    ServiceInfo info = service(name, "1.0.0", Node.of(name + "-1", "10.0.0.1:8080"));
+    Recorder events = watch(name);
+
+    StepVerifier.create(registry.register(info, Duration.ofSeconds(30)).subscribeOn(Schedulers.parallel())
+            .then(registry.register(info, Duration.ofSeconds(30)).subscribeOn(Schedulers.parallel()))
+            .thenMany(registry.getService(name).subscribeOn(Schedulers.parallel()))
+            .concatWith(registry.listServices().subscribeOn(Schedulers.parallel()).filter(s -> s.name().equals(name)))
+            .concatWith(registry.deregister(info).subscribeOn(Schedulers.parallel()).then(Mono.empty())))
+        .expectNextCount(2)
+        .expectComplete()
+        .verify(TIMEOUT);
+    Disposable watching = registry.watch(name).subscribeOn(Schedulers.parallel()).subscribe();
+    StepVerifier.create(Mono.delay(watchWarmUp()).then(Mono.fromRunnable(watching::dispose))
+            .subscribeOn(Schedulers.parallel()))
+        .verifyComplete();
+    StepVerifier.create(events.flux().map(RegistryEvent::type))
+        .expectNext(RegistryEvent.Type.CREATE, RegistryEvent.Type.DELETE)
+        .thenCancel()
+        .verify(TIMEOUT);
+  }
+
+  // --- several registries ---
+
+  @Test
+  void nodesOfSeveralRegistriesAreMerged() {
+    Registry other = orSkip(anotherRegistry(), "registries of the backend do not see each other");
+    String name = serviceName("shared");
+    Node mine = Node.of(name + "-1", "10.0.0.1:8080");
+    Node theirs = Node.of(name + "-2", "10.0.0.2:8080");
+    try {
+      register(service(name, "1.0.0", mine), Duration.ofSeconds(30));
+      StepVerifier.create(other.register(service(name, "1.0.0", theirs), Duration.ofSeconds(30))).verifyComplete();
+
+      Await.value("this registry sees both nodes", TIMEOUT, () -> lookUp(name),
+          found -> hasExactly(found, mine, theirs));
+      Await.value("the other registry sees both nodes", TIMEOUT,
+          () -> other.getService(name).collectList().block(TIMEOUT), found -> hasExactly(found, mine, theirs));
+    } finally {
+      other.close().block(TIMEOUT);
+    }
+  }
+
+  @Test
+  void nodeOfARegistryClosedWithoutDeregisteringLeavesWithinItsTtl() {
+    Registry other = orSkip(anotherRegistry(), "registries of the backend do not see each other");
+    String name = serviceName("vanishing");
+    Node node = Node.of(name + "-1", "10.0.0.1:8080");
+    Recorder events = watch(name);
+    try {
+      other.register(service(name, "1.0.0", node), shortTtl()).block(TIMEOUT);
+      Await.value("the other registry's node is found", TIMEOUT, () -> lookUp(name), found -> hasExactly(found, node));
+    } finally {
+      other.close().block(TIMEOUT);
+    }
+
+    Duration deadline = shortTtl().plus(expiryGrace());
+    Await.until("the node leaves with its TTL", deadline, () -> lookUp(name).isEmpty());
+    StepVerifier.create(events.flux().map(RegistryEvent::type))
+        .expectNext(RegistryEvent.Type.CREATE, RegistryEvent.Type.DELETE)
+        .thenCancel()
+        .verify(deadline.plus(TIMEOUT));
+  }
+
+  @Test
+  void closingARegistryCompletesItsWatchesAndFailsLaterOperations() {
+    Registry other = orSkip(anotherRegistry(), "registries of the backend do not see each other");
+    String name = serviceName("closing");
+    StepVerifier.create(other.register(service(name, "1.0.0", Node.of(name + "-1", "10.0.0.1:8080")),
+        Duration.ofSeconds(30))).verifyComplete();
+
+    StepVerifier.create(other.watch(name))
+        .then(() -> other.close().block(TIMEOUT))
+        .expectComplete()
+        .verify(TIMEOUT);
+    StepVerifier.create(other.getService(name))
+        .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(MicroException.class)
+            .hasMessageContaining("closed"))
+        .verify(TIMEOUT);
+    StepVerifier.create(other.close()).as("closing again").expectComplete().verify(TIMEOUT);
+  }
+
+  // --- making registries ---
+
+  @Test
+  void settingsChooseThisBackendWithItsNamespace() {
+    Settings settings = settings();
+    Registry chosen = Registry.fromSettings(settings);
+    try {
+      assertThat(chosen).hasSameClassAs(registry());
+      assertThat(chosen.name()).isEqualTo(settings.get("registry").orElseThrow());
+      assertChosen(chosen);
+
+      String name = serviceName("from-settings");
+      Node node = Node.of(name + "-1", "10.0.0.1:8080");
+      StepVerifier.create(chosen.register(service(name, "1.0.0", node), Duration.ofSeconds(30))).verifyComplete();
+      Await.value("the node registered through the settings' registry is found", TIMEOUT, () -> lookUp(name),
+          found -> hasExactly(found, node));
+      StepVerifier.create(chosen.deregister(service(name, "1.0.0", node))).verifyComplete();
+      assertThat(lookUp(name)).isEmpty();
+    } finally {
+      chosen.close().block(TIMEOUT);
+    }
+  }
+
+  @Test
+  void unreachableServerFailsWithAClearErrorWithinTheTimeout() {
+    Registry unreachable = orSkip(unreachable(), "the backend has no server to be unreachable");
+    try {
+      String name = serviceName("unreachable");
+      StepVerifier.create(unreachable.register(service(name, "1.0.0", Node.of(name + "-1", "10.0.0.1:1")),
+              Duration.ofSeconds(10)))
+          .expectErrorSatisfies(error -> {
+            assertThat(error).isInstanceOf(MicroException.class);
+            assertThat(((MicroException) error).code()).isEqualTo(503);
+            assertThat(error.getMessage()).contains("127.0.0.1:1");
+          })
+          .verify(TIMEOUT);
+      StepVerifier.create(unreachable.getService(name))
+          .expectError(MicroException.class)
+          .verify(TIMEOUT);
+    } finally {
+      unreachable.close().block(TIMEOUT);
+    }
+  }
+
+  @Test
+  void registriesFromSettingsShareOneClientUntilTheLastCloses() {
+    String key = orSkip(sharedClientKey(), "registries from settings share no client");
+    Settings settings = settings();
+    String name = serviceName("shared-client");
+    Node node = Node.of(name + "-1", "10.0.0.1:1");
+    ServiceInfo service = service(name, "1.0.0", node);
+    SharedClientChecks.shareOneClientUntilTheLastCloses(key, () -> Registry.fromSettings(settings), Registry::close,
+        (first, second) -> {
+          // The first look-up of each registry connects (and loads the client library): made before the timed ones.
+          first.listServices().then(second.listServices().then()).block(TIMEOUT);
+          second.register(service, Duration.ofSeconds(30)).block(TIMEOUT);
+          Await.value("the node registered through the other registry is found", TIMEOUT,
+              () -> first.getService(name).collectList().block(TIMEOUT), found -> hasExactly(found, node));
+        },
+        second -> {
+          expectTheOneNode(second, name);
+          second.deregister(service).block(TIMEOUT);
+        });
+  }
+
+  @Test
+  void registriesFromSettingsCreatedAndClosedConcurrentlyAllWorkAndReleaseTheClient() throws Exception {
+    String key = orSkip(sharedClientKey(), "registries from settings share no client");
+    Settings settings = settings();
+    SharedClientChecks.createdAndClosedConcurrently(key, () -> Registry.fromSettings(settings), Registry::close,
+        (registry, thread) -> {
+          String name = serviceName("concurrent-" + thread);
+          ServiceInfo service = service(name, "1.0.0", Node.of(name + "-1", "10.0.0.1:1"));
+          StepVerifier.create(registry.register(service, Duration.ofSeconds(30)).then(registry.deregister(service)))
+              .expectComplete()
+              .verify(TIMEOUT);
+        });
+  }
+
+  /**
+   * Two registries on the application's client: the first registers, without TTL, one node of a service
+   * that the second sees created through its watch and then looks up. The registration outlives the two
+   * registries. A third registry, made after they closed, registers, looks up and deregisters a node of
+   * another service.
+   */
+  @Test
+  void registriesOnAClientOfTheApplicationLeaveItOpenWhenTheyClose() throws Exception {
+    ApplicationClient<Registry> client = orSkip(applicationClient(), "the backend takes no client");
+    String name = serviceName("application-client");
+    ServiceInfo service = service(name, "1.0.0", Node.of(name + "-1", "10.0.0.1:1"));
+    String later = serviceName("application-client-later");
+    ServiceInfo laterService = service(later, "1.0.0", Node.of(later + "-1", "10.0.0.1:1"));
+    SharedClientChecks.leftOpenByBackendsBuiltOnIt(client, Registry::close, (first, second) -> {
+      StepVerifier.create(second.watch(name).map(RegistryEvent::type))
+          .thenAwait(watchWarmUp())
+          .then(() -> first.register(service, Duration.ZERO).block(TIMEOUT))
+          .expectNext(RegistryEvent.Type.CREATE)
+          .thenCancel()
+          .verify(TIMEOUT);
+      expectTheOneNode(second, name);
+    }, third -> {
+      third.register(laterService, Duration.ofSeconds(30)).block(TIMEOUT);
+      expectTheOneNode(third, later);
+      third.deregister(laterService).block(TIMEOUT);
+    });
+  }
+
   // --- helpers for subclasses' own tests ---
 
   /** Returns a service name unique to this test, so tests on a shared backend do not see each other. */
@@ -392,6 +642,20 @@ public abstract class RegistryContract {
       pause(watchWarmUp());
     }
     return recorder;
+  }
+
+  /** Returns whether {@code found} is one version holding exactly {@code nodes}. */
+  protected static boolean hasExactly(List<ServiceInfo> found, Node... nodes) {
+    return found.size() == 1 && found.get(0).nodes().size() == nodes.length
+        && found.get(0).nodes().containsAll(List.of(nodes));
+  }
+
+  /** Expects {@code registry} to find the one node, {@code <name>-1}, of the service {@code name}. */
+  private static void expectTheOneNode(Registry registry, String name) {
+    StepVerifier.create(registry.getService(name).map(found -> found.nodes().get(0).id()))
+        .expectNext(name + "-1")
+        .expectComplete()
+        .verify(TIMEOUT);
   }
 
   private static Predicate<RegistryEvent> type(RegistryEvent.Type type) {

@@ -3,6 +3,7 @@ package io.reactivemicro.test.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivemicro.errors.MicroException;
+import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.store.DeleteOptions;
 import io.reactivemicro.store.ListOptions;
 import io.reactivemicro.store.Namespace;
@@ -12,6 +13,9 @@ import io.reactivemicro.store.Store;
 import io.reactivemicro.store.TypedRecord;
 import io.reactivemicro.store.TypedStore;
 import io.reactivemicro.store.WriteOptions;
+import io.reactivemicro.test.ApplicationClient;
+import io.reactivemicro.test.BackendContract;
+import io.reactivemicro.test.SharedClientChecks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,14 +49,24 @@ import reactor.util.retry.Retry;
  * time by the store's clock, so expiry is tested in virtual time; a backend whose server also expires
  * records tests that in real time in its own class.
  *
+ * <p>How a backend is made is tested too, through the hooks of {@link BackendContract}, whose defaults
+ * skip those tests: a store made from {@link #settingsChoosingThisBackend()} must read back the record
+ * {@code from-settings} it writes in its default namespace; stores sharing a client, or on the
+ * application's client, write in this test's {@link #database}.
+ *
  * <pre>{@code
  * class RedisStoreTest extends StoreContract {
- *   @Override protected Store createStore(Scheduler clock) { return RedisStore.builder(uri).clock(clock).build(); }
- *   @Override protected boolean keepsKeyOrder() { return false; } // SCAN order
+ *   @Override protected Store createStore(Scheduler clock) {
+ *     return RedisStore.builder("127.0.0.1:6379").clock(clock).build();
+ *   }
+ *
+ *   @Override protected boolean keepsKeyOrder() {
+ *     return false; // SCAN order
+ *   }
  * }
  * }</pre>
  */
-public abstract class StoreContract {
+public abstract class StoreContract extends BackendContract<Store> {
 
   /** How long any single store operation may take, generous for shared, loaded machines. */
   protected static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -541,7 +555,86 @@ public abstract class StoreContract {
     assertThat(store.table()).isEqualTo(TABLE);
   }
 
+  // --- making stores ---
+
+  @Test
+  void settingsChooseThisBackendWithItsNamespace() {
+    Settings settings = settings();
+    Store chosen = Store.fromSettings(settings);
+    try {
+      assertThat(chosen).hasSameClassAs(backend());
+      assertThat(chosen.name()).isEqualTo(settings.get("store").orElseThrow());
+      chosen.write(Record.of("from-settings", "v")).block(TIMEOUT);
+      assertThat(chosen.read("from-settings").single().block(TIMEOUT).valueAsString()).isEqualTo("v");
+      assertChosen(chosen);
+    } finally {
+      chosen.delete("from-settings").onErrorComplete().then(chosen.close()).block(TIMEOUT);
+    }
+  }
+
+  @Test
+  void unreachableServerFailsTheFirstOperationWithA503NotTheConstructor() {
+    Store unreachable = orSkip(unreachable(), "the backend has no server to be unreachable");
+    try {
+      StepVerifier.create(unreachable.read("k"))
+          .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(MicroException.class,
+              m -> assertThat(m.code()).isEqualTo(503)))
+          .verify(TIMEOUT);
+    } finally {
+      unreachable.close().block(TIMEOUT);
+    }
+  }
+
+  @Test
+  void storesFromSettingsShareOneClientUntilTheLastCloses() {
+    String key = orSkip(sharedClientKey(), "stores from settings share no client");
+    Settings settings = settings();
+    SharedClientChecks.shareOneClientUntilTheLastCloses(key, () -> Store.fromSettings(settings), Store::close,
+        (first, second) -> writtenAndReadBack(first.scoped(database, TABLE), second.scoped(database, "u")),
+        second -> StepVerifier.create(second.scoped(database, "u").read("k").map(Record::valueAsString))
+            .expectNext("two").expectComplete().verify(TIMEOUT));
+  }
+
+  @Test
+  void storesFromSettingsCreatedAndClosedConcurrentlyAllWorkAndReleaseTheClient() throws Exception {
+    String key = orSkip(sharedClientKey(), "stores from settings share no client");
+    Settings settings = settings();
+    SharedClientChecks.createdAndClosedConcurrently(key, () -> Store.fromSettings(settings), Store::close,
+        (store, thread) -> {
+          Store own = store.scoped(database, thread);
+          String value = "v-" + UUID.randomUUID();
+          StepVerifier.create(own.write(Record.of("k", value)).thenMany(own.read("k")).map(Record::valueAsString))
+              .expectNext(value)
+              .expectComplete()
+              .verify(TIMEOUT);
+          own.delete("k").block(TIMEOUT);
+        });
+  }
+
+  /**
+   * Two stores on the application's client: the first writes {@code k} = {@code one} in this test's
+   * {@link #database} and table {@link #TABLE}, the second {@code k} = {@code two} in its table {@code u},
+   * and each reads its record back. The records are kept; a third store, made after they closed, reads the
+   * first.
+   */
+  @Test
+  void storesOnAClientOfTheApplicationLeaveItOpenWhenTheyClose() throws Exception {
+    ApplicationClient<Store> client = orSkip(applicationClient(), "the backend takes no client");
+    SharedClientChecks.leftOpenByBackendsBuiltOnIt(client, Store::close,
+        (first, second) -> writtenAndReadBack(first.scoped(database, TABLE), second.scoped(database, "u")),
+        third -> StepVerifier.create(third.scoped(database, TABLE).read("k").map(Record::valueAsString))
+            .expectNext("one").expectComplete().verify(TIMEOUT));
+  }
+
   // --- helpers ---
+
+  /** Writes {@code k} = {@code one} through {@code one} and {@code k} = {@code two} through {@code two}; reads them. */
+  private static void writtenAndReadBack(Store one, Store two) {
+    one.write(Record.of("k", "one")).block(TIMEOUT);
+    two.write(Record.of("k", "two")).block(TIMEOUT);
+    StepVerifier.create(one.read("k").map(Record::valueAsString)).expectNext("one").expectComplete().verify(TIMEOUT);
+    StepVerifier.create(two.read("k").map(Record::valueAsString)).expectNext("two").expectComplete().verify(TIMEOUT);
+  }
 
   private Mono<Void> increment(String key, AtomicLong conflicts) {
     return Mono.defer(() -> store.read(key).next()

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reactivemicro.errors.MicroException;
+import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.stream.ConsumeOptions;
 import io.reactivemicro.stream.Event;
 import io.reactivemicro.stream.StartPosition;
 import io.reactivemicro.stream.Stream;
+import io.reactivemicro.test.ApplicationClient;
 import io.reactivemicro.test.Await;
+import io.reactivemicro.test.BackendContract;
+import io.reactivemicro.test.SharedClientChecks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +44,11 @@ import reactor.test.StepVerifier;
  * only ever assert lower bounds (a redelivery does not come before its delay) and generous "eventually"
  * upper bounds.
  *
+ * <p>How a backend is made is tested too, through the hooks of {@link BackendContract}, whose defaults
+ * skip those tests: a stream made from {@link #settingsChoosingThisBackend()} must consume what it
+ * published on a topic of the test ({@link #topic(String)}), so its settings name a namespace that
+ * {@link #cleanUp(List)} cleans, or a place of their own.
+ *
  * <pre>{@code
  * class RedisStreamTest extends StreamContract {
  *   @Override protected Stream stream() { return stream; }
@@ -47,7 +56,7 @@ import reactor.test.StepVerifier;
  * }
  * }</pre>
  */
-public abstract class StreamContract {
+public abstract class StreamContract extends BackendContract<Stream> {
 
   /** How long an expected event may take to arrive. */
   protected static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -57,7 +66,10 @@ public abstract class StreamContract {
   private final List<Disposable> subscriptions = new CopyOnWriteArrayList<>();
   private final List<Throwable> errors = new CopyOnWriteArrayList<>();
 
-  /** Returns the stream under test; the same instance throughout one test. */
+  /**
+   * Returns the stream under test; the same instance throughout one test, a fresh one for each test. The
+   * suite closes it after the test (a test that closed it already is fine: closing twice is harmless).
+   */
   protected abstract Stream stream();
 
   /** Returns the short ack wait the redelivery tests use; no shorter than the backend honours. */
@@ -65,13 +77,21 @@ public abstract class StreamContract {
     return Duration.ofSeconds(1);
   }
 
-  /** Removes what the test left in the backend; {@code topics} are every topic it used. */
+  /**
+   * Removes what the test left in the backend, once {@link #stream()} is closed; {@code topics} are every
+   * topic it used.
+   */
   protected void cleanUp(List<String> topics) {}
 
+  /** Cancels what the test consumed, closes the stream and cleans up. */
   @AfterEach
-  void cancelAndCleanUp() {
+  void cancelCloseAndCleanUp() {
     subscriptions.forEach(Disposable::dispose);
-    cleanUp(List.copyOf(topics));
+    try {
+      stream().close().block(TIMEOUT);
+    } finally {
+      cleanUp(List.copyOf(topics));
+    }
   }
 
   /** Returns a fresh topic name, remembered for {@link #cleanUp(List)}. */
@@ -141,6 +161,20 @@ public abstract class StreamContract {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  /** Publishes {@code payload} through {@code producer}; {@code consumer} must consume it from the beginning. */
+  private static void publishedAndConsumed(Stream producer, Stream consumer, String topic, String payload) {
+    producer.publish(topic, bytes(payload)).block(TIMEOUT);
+    expectFirst(consumer, topic, payload);
+  }
+
+  /** Expects the first event of {@code topic} to carry {@code payload}. */
+  private static void expectFirst(Stream consumer, String topic, String payload) {
+    StepVerifier.create(consumer.consume(topic, fromBeginning()).map(StreamContract::text))
+        .expectNext(payload)
+        .thenCancel()
+        .verify(TIMEOUT);
   }
 
   private static String[] numbered(int count) {
@@ -506,4 +540,65 @@ public abstract class StreamContract {
     all.addAll(texts(inFlightBound));
     assertThat(all).containsExactlyInAnyOrder(numbered(total));
   }
+
+  // --- making streams ---
+
+  @Test
+  void settingsChooseThisBackend() {
+    Settings settings = settings();
+    Stream chosen = Stream.fromSettings(settings);
+    try {
+      assertThat(chosen).hasSameClassAs(stream());
+      publishedAndConsumed(chosen, chosen, topic("settings"), "x");
+      assertChosen(chosen);
+    } finally {
+      chosen.close().block(TIMEOUT);
+    }
+  }
+
+  @Test
+  void unreachableServerFailsThePublishWithA503NotTheCreation() {
+    Stream unreachable = orSkip(unreachable(), "the backend has no server to be unreachable");
+    try {
+      StepVerifier.create(unreachable.publish(topic("unreachable"), bytes("lost")))
+          .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(MicroException.class,
+              m -> assertThat(m.code()).isEqualTo(503)))
+          .verify(TIMEOUT);
+    } finally {
+      unreachable.close().block(TIMEOUT);
+    }
+  }
+
+  @Test
+  void streamsFromSettingsShareOneClientUntilTheLastCloses() {
+    String key = orSkip(sharedClientKey(), "streams from settings share no client");
+    Settings settings = settings();
+    String topic = topic("shared-client");
+    SharedClientChecks.shareOneClientUntilTheLastCloses(key, () -> Stream.fromSettings(settings), Stream::close,
+        (producer, consumer) -> producer.publish(topic, bytes("first")).block(TIMEOUT),
+        consumer -> expectFirst(consumer, topic, "first"));
+  }
+
+  @Test
+  void streamsFromSettingsCreatedAndClosedConcurrentlyAllWorkAndReleaseTheClient() throws Exception {
+    String key = orSkip(sharedClientKey(), "streams from settings share no client");
+    Settings settings = settings();
+    SharedClientChecks.createdAndClosedConcurrently(key, () -> Stream.fromSettings(settings), Stream::close,
+        (stream, thread) -> publishedAndConsumed(stream, stream, topic(thread), "e"));
+  }
+
+  /**
+   * Two streams on the application's client: the first publishes one event on a topic of the test
+   * ({@link #topic(String)}), which the second consumes. The event is kept; a third stream, made after
+   * they closed, consumes it too.
+   */
+  @Test
+  void streamsOnAClientOfTheApplicationLeaveItOpenWhenTheyClose() throws Exception {
+    ApplicationClient<Stream> client = orSkip(applicationClient(), "the backend takes no client");
+    String topic = topic("application-client");
+    SharedClientChecks.leftOpenByBackendsBuiltOnIt(client, Stream::close,
+        (producer, consumer) -> publishedAndConsumed(producer, consumer, topic, "first"),
+        third -> expectFirst(third, topic, "first"));
+  }
+
 }

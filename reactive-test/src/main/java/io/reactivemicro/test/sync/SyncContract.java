@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reactivemicro.errors.MicroException;
+import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.sync.Leadership;
 import io.reactivemicro.sync.Lock;
 import io.reactivemicro.sync.Sync;
+import io.reactivemicro.test.ApplicationClient;
+import io.reactivemicro.test.BackendContract;
+import io.reactivemicro.test.SharedClientChecks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,13 +37,29 @@ import reactor.test.StepVerifier;
  * leases cannot be as short as memory's, or whose expiry lags, tune the hooks ({@link #shortTtl()},
  * {@link #expiryGrace()}) rather than the tests.
  *
+ * <p>How a backend is made is tested too, through the hooks of {@link BackendContract}, whose defaults
+ * skip those tests: a sync made from {@link #settingsChoosingThisBackend()} must compete with
+ * {@link #newClient()}'s for the same locks, so the settings name the same server and namespace.
+ *
  * <pre>{@code
  * class RedisSyncTest extends SyncContract {
- *   @Override protected Sync newClient() { return RedisSync.create(address, prefix); }
+ *   private final String prefix = "test:sync:" + UUID.randomUUID() + ":";
+ *
+ *   @Override protected Sync newClient() {
+ *     return RedisSync.builder("127.0.0.1:6379").prefix(prefix).build();
+ *   }
+ *
+ *   @Override protected Settings settingsChoosingThisBackend() {
+ *     return Settings.empty().with("sync", "redis").with("sync_prefix", prefix);
+ *   }
+ *
+ *   @Override protected String sharedClientKey() {
+ *     return "lettuce redis://127.0.0.1:6379";
+ *   }
  * }
  * }</pre>
  */
-public abstract class SyncContract {
+public abstract class SyncContract extends BackendContract<Sync> {
 
   /** How long any single operation or expected event may take. */
   protected static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -306,6 +326,66 @@ public abstract class SyncContract {
     assertError(sync.lock(lockId("closed"), LONG_TTL, Duration.ZERO), 503);
   }
 
+  // --- making syncs ---
+
+  @Test
+  void settingsChooseThisBackendWithItsNamespace() {
+    Settings settings = settings();
+    Sync chosen = Sync.fromSettings(settings);
+    try {
+      Sync other = client();
+      assertThat(chosen).hasSameClassAs(other);
+      assertThat(chosen.name()).isEqualTo(settings.get("sync").orElseThrow());
+      otherIsRefusedWhileHeld(chosen, other, lockId("settings"));
+      assertChosen(chosen);
+    } finally {
+      chosen.close().block(TIMEOUT);
+    }
+  }
+
+  @Test
+  void unreachableServerFailsTheOperationWithA503NotTheConstruction() {
+    Sync sync = orSkip(unreachable(), "the backend has no server to be unreachable");
+    try {
+      assertError(sync.lock(lockId("down"), LONG_TTL, Duration.ZERO), 503);
+    } finally {
+      sync.close().block(TIMEOUT);
+    }
+  }
+
+  @Test
+  void syncsFromSettingsShareOneClientUntilTheLastCloses() {
+    String key = orSkip(sharedClientKey(), "syncs from settings share no client");
+    Settings settings = settings();
+    String id = lockId("shared");
+    SharedClientChecks.shareOneClientUntilTheLastCloses(key, () -> Sync.fromSettings(settings), Sync::close,
+        (first, second) -> otherIsRefusedWhileHeld(first, second, id),
+        second -> take(second, id, LONG_TTL).unlock().block(TIMEOUT));
+  }
+
+  @Test
+  void syncsFromSettingsCreatedAndClosedConcurrentlyAllWorkAndReleaseTheClient() throws Exception {
+    String key = orSkip(sharedClientKey(), "syncs from settings share no client");
+    Settings settings = settings();
+    SharedClientChecks.createdAndClosedConcurrently(key, () -> Sync.fromSettings(settings), Sync::close,
+        (sync, thread) -> take(sync, lockId(thread), LONG_TTL).unlock().block(TIMEOUT));
+  }
+
+  /**
+   * One lock, {@code lockId("application-client")}, through two syncs on the application's client: taken by
+   * the first and refused to the second, then, once released, taken and released by the second. By then the
+   * lock has been granted twice and is free; a third sync takes it after the two closed.
+   */
+  @Test
+  void syncsOnAClientOfTheApplicationLeaveItOpenWhenTheyClose() throws Exception {
+    ApplicationClient<Sync> client = orSkip(applicationClient(), "the backend takes no client");
+    String id = lockId("application-client");
+    SharedClientChecks.leftOpenByBackendsBuiltOnIt(client, Sync::close, (first, second) -> {
+      otherIsRefusedWhileHeld(first, second, id);
+      take(second, id, LONG_TTL).unlock().block(TIMEOUT);
+    }, third -> take(third, id, LONG_TTL).unlock().block(TIMEOUT));
+  }
+
   // --- leader election ---
 
   @Test
@@ -387,6 +467,13 @@ public abstract class SyncContract {
   /** Returns a lock id unique to this test instance. */
   protected final String lockId(String name) {
     return prefix + name;
+  }
+
+  /** Takes the lock {@code id} through {@code holder}, sees {@code other} refused it, and releases it. */
+  private static void otherIsRefusedWhileHeld(Sync holder, Sync other, String id) {
+    Lock lock = take(holder, id, LONG_TTL);
+    assertError(other.lock(id, LONG_TTL, Duration.ZERO), 409);
+    lock.unlock().block(TIMEOUT);
   }
 
   private static Lock take(Sync sync, String id, Duration ttl) {

@@ -11,8 +11,11 @@ import io.reactivemicro.broker.Delivery;
 import io.reactivemicro.broker.Message;
 import io.reactivemicro.broker.SubscribeOptions;
 import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.test.Refusal;
 import io.reactivemicro.test.broker.BrokerContract;
+import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
@@ -28,6 +31,34 @@ class RabbitMqBrokerTest extends BrokerContract {
   @Override
   protected boolean honoursDemand() {
     return true;
+  }
+
+  @Override
+  protected Settings settingsChoosingThisBackend() {
+    return Settings.empty().with("broker", "rabbitmq");
+  }
+
+  @Override
+  protected Broker unreachable() {
+    return RabbitMqBroker.builder(List.of("127.0.0.1:1")).build();
+  }
+
+  @Override
+  protected List<Refusal> builderRefusals() {
+    return List.of(
+        Refusal.of(() -> RabbitMqBroker.builder(null), NullPointerException.class, "addresses"),
+        Refusal.of(() -> RabbitMqBroker.builder(List.of()), IllegalArgumentException.class,
+            "at least one RabbitMQ address is needed"),
+        Refusal.of(() -> RabbitMqBroker.builder(Arrays.asList("127.0.0.1:5672", null)), NullPointerException.class,
+            "address"),
+        Refusal.startingWith(() -> RabbitMqBroker.builder(List.of(" ")), IllegalArgumentException.class,
+            "a RabbitMQ address must not be blank"),
+        Refusal.startingWith(() -> RabbitMqBroker.builder(List.of("127.0.0.1:notaport")),
+            IllegalArgumentException.class, "invalid RabbitMQ address"),
+        Refusal.startingWith(() -> RabbitMqBroker.builder(List.of("amqp://bad host:5672")),
+            IllegalArgumentException.class, "invalid RabbitMQ URI"),
+        Refusal.of(() -> RabbitMqBroker.builder(List.of("127.0.0.1:5672")).exchange(" "),
+            IllegalArgumentException.class, "the exchange name must not be blank"));
   }
 
   private static <T> T withChannel(ChannelCall<T> call) {
@@ -119,9 +150,30 @@ class RabbitMqBrokerTest extends BrokerContract {
   }
 
   @Test
-  void settingsChooseRabbitMq() {
-    Broker broker = Broker.fromSettings(Settings.empty().with("broker", "rabbitmq"));
-    assertThat(broker).isInstanceOf(RabbitMqBroker.class);
-    broker.close().block(TIMEOUT);
+  void theBrokerConnectsWithACopyOfTheFactoryOnItsExchange() throws Exception {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setUsername("guest");
+    factory.setPassword("guest");
+    factory.setAutomaticRecoveryEnabled(true);
+    String exchange = "micro-test-" + UUID.randomUUID();
+    Broker broker = RabbitMqBroker.builder(List.of("127.0.0.1:5672")).connectionFactory(factory)
+        .exchange(exchange).build();
+    factory.setPassword("changed after the builder took a copy");
+    try {
+      Sinks.Empty<Void> active = Sinks.empty();
+      StepVerifier.create(broker.subscribe("orders", SubscribeOptions.defaults().withOnActive(active::tryEmitEmpty))
+              .map(message -> new String(message.body(), UTF_8)))
+          .then(() -> active.asMono().then(broker.publish("orders", Message.of("hello".getBytes(UTF_8))))
+              .block(TIMEOUT))
+          .expectNext("hello")
+          .thenCancel()
+          .verify(TIMEOUT);
+      assertThat(factory.isAutomaticRecoveryEnabled()).isTrue();
+    } finally {
+      broker.close().block(TIMEOUT);
+      try (Connection admin = new ConnectionFactory().newConnection(); Channel channel = admin.createChannel()) {
+        channel.exchangeDelete(exchange);
+      }
+    }
   }
 }

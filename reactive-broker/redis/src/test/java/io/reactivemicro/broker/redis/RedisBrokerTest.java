@@ -9,7 +9,9 @@ import io.reactivemicro.broker.Broker;
 import io.reactivemicro.broker.Message;
 import io.reactivemicro.broker.SubscribeOptions;
 import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.test.ApplicationClient;
 import io.reactivemicro.test.Await;
+import io.reactivemicro.test.Refusal;
 import io.reactivemicro.test.broker.BrokerContract;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,13 +25,47 @@ import reactor.test.StepVerifier;
 /** Runs the broker contract against the Redis server on 127.0.0.1:6379. */
 class RedisBrokerTest extends BrokerContract {
 
+  private static final String ADDRESS = "127.0.0.1:6379";
+
   @Override
   protected Broker createBroker() {
-    return RedisBroker.builder("127.0.0.1:6379").build();
+    return RedisBroker.builder(ADDRESS).build();
+  }
+
+  @Override
+  protected Settings settingsChoosingThisBackend() {
+    return Settings.empty().with("broker", "redis").with("broker_address", ADDRESS);
+  }
+
+  @Override
+  protected String sharedClientKey() {
+    return "lettuce redis://" + ADDRESS;
+  }
+
+  @Override
+  protected Broker unreachable() {
+    return RedisBroker.builder("127.0.0.1:1").build();
+  }
+
+  @Override
+  protected ApplicationClient<Broker> applicationClient() {
+    RedisClient client = RedisClient.create("redis://" + ADDRESS);
+    return ApplicationClient.of(() -> RedisBroker.builder(client).build(), client::shutdown);
+  }
+
+  @Override
+  protected List<Refusal> builderRefusals() {
+    return List.of(
+        Refusal.of(() -> RedisBroker.builder((String) null), NullPointerException.class, "address"),
+        Refusal.of(() -> RedisBroker.builder(""), IllegalArgumentException.class,
+            "the Redis address must not be blank"),
+        Refusal.startingWith(() -> RedisBroker.builder("http://127.0.0.1:6379"), IllegalArgumentException.class,
+            "invalid Redis address"),
+        Refusal.of(() -> RedisBroker.builder((RedisClient) null), NullPointerException.class, "client"));
   }
 
   private static <T> T redis(Function<StatefulRedisConnection<String, String>, T> call) {
-    RedisClient client = RedisClient.create("redis://127.0.0.1:6379");
+    RedisClient client = RedisClient.create("redis://" + ADDRESS);
     try (StatefulRedisConnection<String, String> connection = client.connect()) {
       return call.apply(connection);
     } finally {
@@ -103,12 +139,5 @@ class RedisBrokerTest extends BrokerContract {
         .expectNextCount(19)
         .thenCancel()
         .verify(TIMEOUT);
-  }
-
-  @Test
-  void settingsChooseRedis() {
-    Broker broker = Broker.fromSettings(Settings.empty().with("broker", "redis"));
-    assertThat(broker).isInstanceOf(RedisBroker.class);
-    broker.close().block(TIMEOUT);
   }
 }

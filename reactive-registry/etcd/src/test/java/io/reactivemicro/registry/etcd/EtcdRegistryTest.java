@@ -6,16 +6,16 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.DeleteOption;
-import io.reactivemicro.errors.MicroException;
+import io.etcd.jetcd.options.GetOption;
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.registry.Node;
 import io.reactivemicro.registry.Registry;
-import io.reactivemicro.registry.RegistryEvent;
-import io.reactivemicro.registry.ServiceInfo;
-import io.reactivemicro.test.Await;
+import io.reactivemicro.test.ApplicationClient;
+import io.reactivemicro.test.Refusal;
 import io.reactivemicro.test.registry.RegistryContract;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,10 +23,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import reactor.core.Disposable;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
-import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -78,22 +74,59 @@ class EtcdRegistryTest extends RegistryContract {
     return Duration.ofMillis(500);
   }
 
-  @Test
-  void nodeOfAProcessThatVanishesWithoutDeregisteringLeavesWithinItsTtl() {
-    String name = serviceName("vanishing");
-    Node node = Node.of(name + "-1", "10.0.0.1:8080");
-    Recorder events = watch(name);
-    EtcdRegistry other = EtcdRegistry.builder(List.of(EtcdRegistry.DEFAULT_ADDRESS)).prefix(PREFIX).build();
-    other.register(service(name, "1.0.0", node), shortTtl()).block(TIMEOUT);
-    assertThat(lookUp(name)).singleElement().satisfies(info -> assertThat(info.nodes()).containsExactly(node));
+  @Override
+  protected Registry anotherRegistry() {
+    return EtcdRegistry.builder(List.of(EtcdRegistry.DEFAULT_ADDRESS)).prefix(PREFIX).build();
+  }
 
-    other.close().block(TIMEOUT);
+  @Override
+  protected Settings settingsChoosingThisBackend() {
+    return Settings.empty().with("registry", "etcd").with("registry_address", EtcdRegistry.DEFAULT_ADDRESS)
+        .with("registry_prefix", PREFIX);
+  }
 
-    Await.until("the node leaves with its lease", shortTtl().plus(expiryGrace()), () -> lookUp(name).isEmpty());
-    StepVerifier.create(events.flux().map(RegistryEvent::type))
-        .expectNext(RegistryEvent.Type.CREATE, RegistryEvent.Type.DELETE)
-        .thenCancel()
-        .verify(TIMEOUT);
+  @Override
+  protected void assertChosen(Registry chosen) {
+    assertThat(((EtcdRegistry) chosen).prefix()).isEqualTo(PREFIX);
+  }
+
+  @Override
+  protected String sharedClientKey() {
+    return "jetcd [http://" + EtcdRegistry.DEFAULT_ADDRESS + "]";
+  }
+
+  @Override
+  protected Registry unreachable() {
+    return EtcdRegistry.builder(List.of("127.0.0.1:1")).timeout(Duration.ofSeconds(1)).build();
+  }
+
+  /** A client of the application's, whose registries work under a prefix of their own. */
+  @Override
+  protected ApplicationClient<Registry> applicationClient() {
+    Client client = Client.builder().endpoints("http://" + EtcdRegistry.DEFAULT_ADDRESS).build();
+    String prefix = "/micro-test/" + UUID.randomUUID() + "/";
+    ByteSequence key = ByteSequence.from(prefix, StandardCharsets.UTF_8);
+    return ApplicationClient.of(() -> EtcdRegistry.builder(client).prefix(prefix).build(), () -> {
+      assertThat(client.getKVClient().get(key, GetOption.builder().isPrefix(true).build())
+          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).getCount()).as("registrations under the prefix").isEqualTo(1);
+      client.getKVClient().delete(key, DeleteOption.builder().isPrefix(true).build())
+          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }, client::close);
+  }
+
+  @Override
+  protected List<Refusal> builderRefusals() {
+    return List.of(
+        Refusal.of(() -> EtcdRegistry.builder((List<String>) null), NullPointerException.class, "addresses"),
+        Refusal.of(() -> EtcdRegistry.builder(List.of()), IllegalArgumentException.class,
+            "at least one etcd address is needed"),
+        Refusal.of(() -> EtcdRegistry.builder(Arrays.asList("127.0.0.1:2379", null)), NullPointerException.class,
+            "address"),
+        Refusal.startingWith(() -> EtcdRegistry.builder(List.of(" ")), IllegalArgumentException.class,
+            "an etcd address must not be blank"),
+        Refusal.startingWith(() -> EtcdRegistry.builder(List.of("http://bad host:2379")),
+            IllegalArgumentException.class, "invalid etcd address"),
+        Refusal.of(() -> EtcdRegistry.builder((Client) null), NullPointerException.class, "client"));
   }
 
   @Test
@@ -115,124 +148,6 @@ class EtcdRegistryTest extends RegistryContract {
       assertThat(json.get("nodes").get(0).get("id").asString()).isEqualTo(node.id());
       assertThat(json.get("nodes").get(0).get("address").asString()).isEqualTo("10.0.0.1:8080");
       assertThat(json.get("nodes").get(0).get("metadata").get("transport").asString()).isEqualTo("rsocket");
-    }
-  }
-
-  @Test
-  void registeringAgainAfterExpiryBringsTheNodeBack() {
-    String name = serviceName("back-again");
-    Node node = Node.of(name + "-1", "10.0.0.1:8080");
-    ServiceInfo info = service(name, "1.0.0", node);
-    Recorder events = watch(name);
-    register(info, shortTtl());
-    Await.until("the node leaves after its TTL", shortTtl().plus(expiryGrace()), () -> lookUp(name).isEmpty());
-
-    register(info, shortTtl());
-
-    assertThat(lookUp(name)).singleElement().satisfies(found -> assertThat(found.nodes()).containsExactly(node));
-    StepVerifier.create(events.flux().map(RegistryEvent::type))
-        .expectNext(RegistryEvent.Type.CREATE, RegistryEvent.Type.DELETE, RegistryEvent.Type.CREATE)
-        .thenCancel()
-        .verify(TIMEOUT);
-  }
-
-  @Test
-  void renewingAnUnchangedNodeReportsNoUpdate() {
-    String name = serviceName("quiet-renewal");
-    ServiceInfo info = service(name, "1.0.0", Node.of(name + "-1", "10.0.0.1:8080"));
-    Recorder events = watch(name);
-
-    register(info, Duration.ofSeconds(30));
-    register(info, Duration.ofSeconds(30));
-    register(info, Duration.ofSeconds(30));
-    deregister(info);
-
-    StepVerifier.create(events.flux().map(RegistryEvent::type))
-        .expectNext(RegistryEvent.Type.CREATE, RegistryEvent.Type.DELETE)
-        .thenCancel()
-        .verify(TIMEOUT);
-  }
-
-  @Test
-  void operationsSubscribedOnNonBlockingThreadsDoNotBlock() {
-    String name = serviceName("non-blocking");
-    ServiceInfo info = service(name, "1.0.0", Node.of(name + "-1", "10.0.0.1:8080"));
-    Recorder events = watch(name);
-
-    StepVerifier.create(registry.register(info, Duration.ofSeconds(30)).subscribeOn(Schedulers.parallel())
-            .then(registry.register(info, Duration.ofSeconds(30)).subscribeOn(Schedulers.parallel()))
-            .thenMany(registry.getService(name).subscribeOn(Schedulers.parallel()))
-            .concatWith(registry.listServices().subscribeOn(Schedulers.parallel()).filter(s -> s.name().equals(name)))
-            .concatWith(registry.deregister(info).subscribeOn(Schedulers.parallel()).then(Mono.empty())))
-        .expectNextCount(2)
-        .expectComplete()
-        .verify(TIMEOUT);
-    Disposable watching = registry.watch(name).subscribeOn(Schedulers.parallel()).subscribe();
-    StepVerifier.create(Mono.delay(watchWarmUp()).then(Mono.fromRunnable(watching::dispose))
-            .subscribeOn(Schedulers.parallel()))
-        .verifyComplete();
-    StepVerifier.create(events.flux().map(RegistryEvent::type))
-        .expectNext(RegistryEvent.Type.CREATE, RegistryEvent.Type.DELETE)
-        .thenCancel()
-        .verify(TIMEOUT);
-  }
-
-  @Test
-  void closingTheRegistryCompletesItsWatchesAndFailsLaterOperations() {
-    EtcdRegistry other = EtcdRegistry.builder(List.of(EtcdRegistry.DEFAULT_ADDRESS)).prefix(PREFIX).build();
-    String name = serviceName("closing");
-
-    StepVerifier.create(other.watch(name))
-        .then(() -> other.close().block(TIMEOUT))
-        .expectComplete()
-        .verify(TIMEOUT);
-    StepVerifier.create(other.getService(name))
-        .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(MicroException.class)
-            .hasMessageContaining("closed"))
-        .verify(TIMEOUT);
-  }
-
-  @Test
-  void settingsChooseTheEtcdRegistry() {
-    Registry chosen = Registry.fromSettings(Settings.empty()
-        .with("registry", "etcd")
-        .with("registry_address", EtcdRegistry.DEFAULT_ADDRESS)
-        .with("registry_prefix", PREFIX));
-    try {
-      assertThat(chosen).isInstanceOf(EtcdRegistry.class);
-      assertThat(chosen.name()).isEqualTo("etcd");
-      assertThat(((EtcdRegistry) chosen).prefix()).isEqualTo(PREFIX);
-
-      String name = serviceName("from-settings");
-      Node node = Node.of(name + "-1", "10.0.0.1:8080");
-      StepVerifier.create(chosen.register(service(name, "1.0.0", node), Duration.ZERO)).verifyComplete();
-      assertThat(lookUp(name)).singleElement().satisfies(info -> assertThat(info.nodes()).containsExactly(node));
-      StepVerifier.create(chosen.deregister(service(name, "1.0.0", node))).verifyComplete();
-    } finally {
-      chosen.close().block(TIMEOUT);
-    }
-  }
-
-  @Test
-  void unreachableServerFailsWithAClearErrorWithinTheTimeout() {
-    EtcdRegistry unreachable = EtcdRegistry.builder(List.of("127.0.0.1:1"))
-        .timeout(Duration.ofSeconds(1))
-        .build();
-    try {
-      String name = serviceName("unreachable");
-      StepVerifier.create(unreachable.register(service(name, "1.0.0", Node.of(name + "-1", "10.0.0.1:1")),
-              Duration.ofSeconds(10)))
-          .expectErrorSatisfies(error -> {
-            assertThat(error).isInstanceOf(MicroException.class);
-            assertThat(((MicroException) error).code()).isEqualTo(503);
-            assertThat(error.getMessage()).contains("127.0.0.1:1");
-          })
-          .verify(TIMEOUT);
-      StepVerifier.create(unreachable.getService(name))
-          .expectError(MicroException.class)
-          .verify(TIMEOUT);
-    } finally {
-      unreachable.close().block(TIMEOUT);
     }
   }
 }

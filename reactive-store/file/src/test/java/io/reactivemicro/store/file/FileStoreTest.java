@@ -9,7 +9,7 @@ import io.reactivemicro.store.Namespace;
 import io.reactivemicro.store.Record;
 import io.reactivemicro.store.Store;
 import io.reactivemicro.store.WriteOptions;
-import io.reactivemicro.store.file.internal.FileStoreProvider;
+import io.reactivemicro.test.Refusal;
 import io.reactivemicro.test.store.StoreContract;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -40,6 +40,24 @@ class FileStoreTest extends StoreContract {
   @Override
   protected Mono<Void> cleanUp(Store backend, Namespace namespace) {
     return Mono.empty(); // the file lives in a temporary directory of its own
+  }
+
+  /** Settings of a store in a directory of its own: two stores cannot share one. */
+  @Override
+  protected Settings settingsChoosingThisBackend() {
+    return Settings.of(Map.of("MICRO_STORE", "file", "MICRO_STORE_ADDRESS", directory.resolve("chosen").toString(),
+        "MICRO_STORE_TABLE", "users"));
+  }
+
+  @Override
+  protected void assertChosen(Store chosen) {
+    assertThat(chosen.table()).isEqualTo("users");
+    assertThat(Files.exists(directory.resolve("chosen").resolve(FileStore.FILE_NAME))).isTrue();
+  }
+
+  @Override
+  protected List<Refusal> builderRefusals() {
+    return List.of(Refusal.of(() -> FileStore.builder(null), NullPointerException.class, "directory"));
   }
 
   @Test
@@ -127,18 +145,13 @@ class FileStoreTest extends StoreContract {
   }
 
   @Test
-  void settingsChooseTheFileStoreInTheirDirectory(@TempDir Path other) {
-    Store store = Store.fromSettings(Settings.of(Map.of("MICRO_STORE", "file",
-        "MICRO_STORE_ADDRESS", other.toString(), "MICRO_STORE_TABLE", "users")));
+  void settingsWithoutAnAddressKeepTheStoreUnderTheHomeDirectory() {
+    // The file is opened by the first operation: this store, which makes none, touches no file.
+    Store store = Store.fromSettings(Settings.of(Map.of("MICRO_STORE", "file")));
     try {
-      store.write(Record.of("k", "v")).block(TIMEOUT);
-
-      assertThat(store.name()).isEqualTo("file");
-      assertThat(store.table()).isEqualTo("users");
-      assertThat(Files.exists(other.resolve(FileStore.FILE_NAME))).isTrue();
+      assertThat(((FileStore) store).directory().toString()).endsWith("/.micro/store");
     } finally {
       store.close().block(TIMEOUT);
     }
-    assertThat(FileStoreProvider.defaultDirectory().toString()).endsWith("/.micro/store");
   }
 }

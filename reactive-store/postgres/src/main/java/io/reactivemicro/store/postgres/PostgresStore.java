@@ -424,8 +424,10 @@ public final class PostgresStore implements Store {
       return error;
     }
     if (error instanceof R2dbcException r) {
-      return new MicroException(StoreSupport.ID, 500, "postgres: " + r.getMessage()
-          + (r.getSqlState() == null ? "" : " (SQLSTATE " + r.getSqlState() + ")"), MicroException.statusText(500), r);
+      // SQLSTATE class 08 is a connection exception: PostgreSQL could not be reached, or the connection broke.
+      int code = r.getSqlState() != null && r.getSqlState().startsWith("08") ? 503 : 500;
+      return new MicroException(StoreSupport.ID, code, "postgres: " + r.getMessage()
+          + (r.getSqlState() == null ? "" : " (SQLSTATE " + r.getSqlState() + ")"), MicroException.statusText(code), r);
     }
     return new MicroException(StoreSupport.ID, 503, "postgres: " + error.getMessage(),
         MicroException.statusText(503), error);

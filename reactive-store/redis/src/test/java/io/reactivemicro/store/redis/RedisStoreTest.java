@@ -10,15 +10,19 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.plugin.Settings;
+import io.reactivemicro.plugin.spi.SharedClients;
 import io.reactivemicro.store.Namespace;
 import io.reactivemicro.store.Record;
 import io.reactivemicro.store.Store;
 import io.reactivemicro.store.WriteOptions;
+import io.reactivemicro.test.ApplicationClient;
+import io.reactivemicro.test.Refusal;
 import io.reactivemicro.test.store.StoreContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,6 +84,49 @@ class RedisStoreTest extends StoreContract {
     return false;
   }
 
+  @Override
+  protected Settings settingsChoosingThisBackend() {
+    return Settings.of(Map.of("MICRO_STORE", "redis", "MICRO_STORE_ADDRESS", ADDRESS,
+        "MICRO_STORE_DATABASE", database));
+  }
+
+  @Override
+  protected void assertChosen(Store chosen) {
+    assertThat(admin.sync().exists(database + ":" + Store.DEFAULT_TABLE + ":from-settings")).isEqualTo(1);
+  }
+
+  @Override
+  protected String sharedClientKey() {
+    return "lettuce redis://" + ADDRESS;
+  }
+
+  @Override
+  protected Store unreachable() {
+    return RedisStore.builder("redis://127.0.0.1:1").build();
+  }
+
+  /** A client of the application's; the first store's record is kept as a hash under its namespaced key. */
+  @Override
+  protected ApplicationClient<Store> applicationClient() {
+    RedisClient own = RedisClient.create("redis://" + ADDRESS);
+    return ApplicationClient.of(() -> RedisStore.builder(own).build(), () -> {
+      try (StatefulRedisConnection<String, String> connection = own.connect()) {
+        assertThat(connection.sync().hget(database + ":" + TABLE + ":k", "v")).isEqualTo("one");
+      }
+    }, own::shutdown);
+  }
+
+  @Override
+  protected List<Refusal> builderRefusals() {
+    return List.of(
+        Refusal.of(() -> RedisStore.builder((String) null), NullPointerException.class, "address"),
+        Refusal.of(() -> RedisStore.builder(" "), IllegalArgumentException.class,
+            "the Redis address must not be blank"),
+        Refusal.startingWith(() -> RedisStore.builder("http://127.0.0.1:6379"), IllegalArgumentException.class,
+            "invalid Redis address"),
+        Refusal.of(() -> RedisStore.builder((RedisClient) null), NullPointerException.class, "client"));
+  }
+
   @Test
   void recordsAreHashesUnderNamespacedKeysWithARedisTtl() {
     store().write(Record.of("k:1", "v"), WriteOptions.defaults().withTtl(Duration.ofMinutes(10))).block(TIMEOUT);
@@ -116,35 +163,50 @@ class RedisStoreTest extends StoreContract {
   }
 
   @Test
-  void anUnreachableServerFailsTheFirstOperationNotTheConstructor() {
-    Store store = RedisStore.builder("redis://127.0.0.1:1").build();
-    try {
-      StepVerifier.create(store.read("k"))
-          .expectErrorSatisfies(e -> assertThat(((MicroException) e).code()).isEqualTo(503))
-          .verify(TIMEOUT);
-    } finally {
-      store.close().block(TIMEOUT);
-    }
-  }
-
-  @Test
   void globCharactersAreEscaped() {
     assertThat(RedisStore.glob("a*b?c[d]e\\f^g-h")).isEqualTo("a\\*b\\?c\\[d\\]e\\\\f^g-h");
   }
 
   @Test
-  void settingsChooseTheRedisStore() {
+  void settingsTakeThePortOfTheirAddress() {
+    // The store connects on its first operation only: this one makes none.
     Store store = Store.fromSettings(Settings.of(Map.of("MICRO_STORE", "redis",
-        "MICRO_STORE_ADDRESS", "127.0.0.1:6379", "MICRO_STORE_DATABASE", database)));
+        "MICRO_STORE_ADDRESS", "10.0.0.1:6380")));
     try {
-      store.write(Record.of("from-settings", "v")).block(TIMEOUT);
-
-      assertThat(store.name()).isEqualTo("redis");
-      assertThat(admin.sync().exists(database + ":" + Store.DEFAULT_TABLE + ":from-settings")).isEqualTo(1);
+      assertThat(SharedClients.references("lettuce redis://10.0.0.1:6380")).isEqualTo(1);
     } finally {
-      admin.sync().del(database + ":" + Store.DEFAULT_TABLE + ":from-settings");
       store.close().block(TIMEOUT);
     }
-    assertThat(RedisClientSource.uri("10.0.0.1:6380").getPort()).isEqualTo(6380);
+  }
+
+  @Test
+  void aClientAnotherPluginStillHoldsStaysOpenAfterTheStoresClose() {
+    String key = sharedClientKey();
+    assertThat(SharedClients.references(key)).isZero();
+    Store first = Store.fromSettings(settingsChoosingThisBackend()).scoped(database, TABLE);
+    Store second = Store.fromSettings(settingsChoosingThisBackend()).scoped(database, "u");
+    // Another plugin's hold on the same server's client; its closer is not used, the first acquirer's is.
+    SharedClients.Lease<RedisClient> probe = SharedClients.acquire(key, RedisClient::create, client -> Mono.empty());
+    try {
+      assertThat(SharedClients.references(key)).isEqualTo(3);
+      first.write(Record.of("k", "one")).block(TIMEOUT);
+      second.write(Record.of("k", "two")).block(TIMEOUT);
+
+      first.delete("k").then(first.close()).block(TIMEOUT);
+
+      assertThat(SharedClients.references(key)).isEqualTo(2);
+      StepVerifier.create(second.read("k").map(record -> new String(record.value())))
+          .expectNext("two").expectComplete().verify(TIMEOUT);
+      second.delete("k").then(second.close()).block(TIMEOUT);
+      assertThat(SharedClients.references(key)).isEqualTo(1);
+    } finally {
+      Mono.when(first.close(), second.close()).block(TIMEOUT);
+    }
+    // The probe holds the last lease: the client must still be open for it.
+    try (StatefulRedisConnection<String, String> connection = probe.client().connect(URI)) {
+      assertThat(connection.sync().ping()).isEqualTo("PONG");
+    }
+    probe.release().block(TIMEOUT);
+    assertThat(SharedClients.references(key)).isZero();
   }
 }

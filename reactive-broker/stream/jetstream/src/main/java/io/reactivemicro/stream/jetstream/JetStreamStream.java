@@ -107,6 +107,8 @@ public final class JetStreamStream implements Stream {
     this.source = source;
     this.streamName = streamName;
     this.ready = source.connection()
+        .onErrorMap(error -> !(error instanceof MicroException), error -> new MicroException(Topics.ERROR_ID, 503,
+            "cannot reach NATS " + source.describe() + ": " + error.getMessage(), MicroException.statusText(503), error))
         .publishOn(Schedulers.boundedElastic())
         .flatMap(connection -> Mono.fromCallable(() -> open(connection)))
         .cache(c -> Duration.ofDays(36_500), e -> Duration.ZERO, () -> Duration.ZERO);

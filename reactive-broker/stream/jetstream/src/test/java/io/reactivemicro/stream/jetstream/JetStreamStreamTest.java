@@ -9,7 +9,9 @@ import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.stream.ConsumeOptions;
 import io.reactivemicro.stream.StartPosition;
 import io.reactivemicro.stream.Stream;
+import io.reactivemicro.test.ApplicationClient;
 import io.reactivemicro.test.Await;
+import io.reactivemicro.test.Refusal;
 import io.reactivemicro.test.stream.StreamContract;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -17,12 +19,12 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,10 +44,17 @@ class JetStreamStreamTest extends StreamContract {
     stream = JetStreamStream.builder(List.of(NATS)).streamName(streamName).build();
   }
 
-  @AfterEach
-  void closeAndDeleteTheStream() throws Exception {
-    stream.close().block(TIMEOUT);
-    deleteStream("nats://" + NATS, streamName);
+  /** Deletes the test's JetStream stream, which holds the events of every topic it used. */
+  @Override
+  protected void cleanUp(List<String> topics) {
+    try {
+      deleteStream("nats://" + NATS, streamName);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException("the stream " + streamName + " could not be deleted", e);
+    }
   }
 
   private static void deleteStream(String url, String name) throws Exception {
@@ -66,13 +75,49 @@ class JetStreamStreamTest extends StreamContract {
     return stream;
   }
 
-  @Test
-  void settingsChooseJetStream() {
-    Stream chosen = Stream.fromSettings(Settings.empty().with("stream", "jetstream").with("stream_address", NATS)
-        .with("stream_jetstream_name", streamName));
-    assertThat(chosen).isInstanceOf(JetStreamStream.class);
+  @Override
+  protected Settings settingsChoosingThisBackend() {
+    return Settings.empty().with("stream", "jetstream").with("stream_address", NATS)
+        .with("stream_jetstream_name", streamName);
+  }
+
+  @Override
+  protected void assertChosen(Stream chosen) {
     assertThat(((JetStreamStream) chosen).streamName()).isEqualTo(streamName);
-    chosen.close().block(TIMEOUT);
+  }
+
+  @Override
+  protected String sharedClientKey() {
+    return "jnats [nats://" + NATS + "]";
+  }
+
+  @Override
+  protected Stream unreachable() {
+    return JetStreamStream.builder(List.of("127.0.0.1:1")).streamName(streamName).build();
+  }
+
+  /** A connection of the application's, whose streams keep the test's one event in the test's stream. */
+  @Override
+  protected ApplicationClient<Stream> applicationClient() throws Exception {
+    Connection connection = Nats.connect("nats://" + NATS);
+    return ApplicationClient.of(() -> JetStreamStream.builder(connection).streamName(streamName).build(), () -> {
+      assertThat(connection.getStatus()).isEqualTo(Connection.Status.CONNECTED);
+      assertThat(connection.jetStreamManagement().getStreamInfo(streamName).getStreamState().getMsgCount())
+          .isEqualTo(1);
+    }, connection::close);
+  }
+
+  @Override
+  protected List<Refusal> builderRefusals() {
+    return List.of(
+        Refusal.of(() -> JetStreamStream.builder((List<String>) null), NullPointerException.class, "addresses"),
+        Refusal.of(() -> JetStreamStream.builder(List.of()), IllegalArgumentException.class,
+            "at least one NATS address is needed"),
+        Refusal.of(() -> JetStreamStream.builder(Arrays.asList("127.0.0.1:4222", null)), NullPointerException.class,
+            "address"),
+        Refusal.startingWith(() -> JetStreamStream.builder(List.of(" ")), IllegalArgumentException.class,
+            "a NATS address must not be blank"),
+        Refusal.of(() -> JetStreamStream.builder((Connection) null), NullPointerException.class, "connection"));
   }
 
   @Test

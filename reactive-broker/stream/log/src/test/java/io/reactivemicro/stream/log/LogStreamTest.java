@@ -7,6 +7,7 @@ import io.reactivemicro.stream.ConsumeOptions;
 import io.reactivemicro.stream.Event;
 import io.reactivemicro.stream.StartPosition;
 import io.reactivemicro.stream.Stream;
+import io.reactivemicro.test.Refusal;
 import io.reactivemicro.test.stream.StreamContract;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -17,7 +18,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,27 +34,25 @@ class LogStreamTest extends StreamContract {
     stream = LogStream.builder(directory).build();
   }
 
-  @AfterEach
-  void closeLog() {
-    stream.close().block(TIMEOUT);
-  }
-
   @Override
   protected Stream stream() {
     return stream;
   }
 
-  @Test
-  void settingsChooseTheLogAndItsDirectory() {
-    Stream chosen = Stream.fromSettings(Settings.empty().with("stream", "log")
-        .with("stream_address", directory.resolve("chosen").toString()));
-    try {
-      assertThat(chosen).isInstanceOf(LogStream.class);
-      chosen.publish("chosen", bytes("x")).block(TIMEOUT);
-      assertThat(directory.resolve("chosen").resolve("stream.mv.db")).exists();
-    } finally {
-      chosen.close().block(TIMEOUT);
-    }
+  /** Settings of a log in a directory of its own: two logs cannot share one. */
+  @Override
+  protected Settings settingsChoosingThisBackend() {
+    return Settings.empty().with("stream", "log").with("stream_address", directory.resolve("chosen").toString());
+  }
+
+  @Override
+  protected void assertChosen(Stream chosen) {
+    assertThat(directory.resolve("chosen").resolve("stream.mv.db")).exists();
+  }
+
+  @Override
+  protected List<Refusal> builderRefusals() {
+    return List.of(Refusal.of(() -> LogStream.builder(null), NullPointerException.class, "directory"));
   }
 
   @Test

@@ -178,7 +178,10 @@ public final class RedisStream implements Stream {
   }
 
   private Mono<RedisReactiveCommands<String, byte[]>> commands() {
-    return closed ? Mono.error(closedError()) : connection.map(StatefulRedisConnection::reactive);
+    return closed ? Mono.error(closedError()) : connection.map(StatefulRedisConnection::reactive)
+        .onErrorMap(error -> !(error instanceof MicroException), error -> new MicroException(Topics.ERROR_ID, 503,
+            "cannot reach Redis at " + source.describe() + ": " + error.getMessage(), MicroException.statusText(503),
+            error));
   }
 
   private static MicroException closedError() {

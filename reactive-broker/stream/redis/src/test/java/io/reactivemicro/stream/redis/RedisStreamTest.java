@@ -7,12 +7,13 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.reactivemicro.plugin.Settings;
 import io.reactivemicro.stream.StartPosition;
 import io.reactivemicro.stream.Stream;
+import io.reactivemicro.test.ApplicationClient;
+import io.reactivemicro.test.Refusal;
 import io.reactivemicro.test.stream.StreamContract;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,14 +45,52 @@ class RedisStreamTest extends StreamContract {
     stream = RedisStream.builder(REDIS).keyPrefix(prefix).build();
   }
 
-  @AfterEach
-  void closeStream() {
-    stream.close().block(TIMEOUT);
-  }
-
   @Override
   protected Stream stream() {
     return stream;
+  }
+
+  @Override
+  protected Settings settingsChoosingThisBackend() {
+    return Settings.empty().with("stream", "redis").with("stream_address", REDIS)
+        .with("stream_redis_prefix", prefix);
+  }
+
+  @Override
+  protected void assertChosen(Stream chosen) {
+    assertThat(((RedisStream) chosen).key("t")).isEqualTo(prefix + "t");
+  }
+
+  @Override
+  protected String sharedClientKey() {
+    return "lettuce redis://" + REDIS;
+  }
+
+  @Override
+  protected Stream unreachable() {
+    return RedisStream.builder("127.0.0.1:1").keyPrefix(prefix).build();
+  }
+
+  /** A client of the application's, whose streams keep the test's one event under the test's key prefix. */
+  @Override
+  protected ApplicationClient<Stream> applicationClient() {
+    RedisClient client = RedisClient.create("redis://" + REDIS);
+    return ApplicationClient.of(() -> RedisStream.builder(client).keyPrefix(prefix).build(), () -> {
+      List<String> keys = adminConnection.sync().keys(prefix + "*");
+      assertThat(keys).hasSize(1);
+      assertThat(adminConnection.sync().xlen(keys.get(0))).isEqualTo(1);
+    }, client::shutdown);
+  }
+
+  @Override
+  protected List<Refusal> builderRefusals() {
+    return List.of(
+        Refusal.of(() -> RedisStream.builder((String) null), NullPointerException.class, "address"),
+        Refusal.of(() -> RedisStream.builder(" "), IllegalArgumentException.class,
+            "the Redis address must not be blank"),
+        Refusal.startingWith(() -> RedisStream.builder("http://127.0.0.1:6379"), IllegalArgumentException.class,
+            "invalid Redis address"),
+        Refusal.of(() -> RedisStream.builder((RedisClient) null), NullPointerException.class, "client"));
   }
 
   @Override
@@ -65,15 +104,6 @@ class RedisStreamTest extends StreamContract {
           .block(TIMEOUT);
     }
     assertThat(adminConnection.reactive().keys(prefix + "*").collectList().block(TIMEOUT)).isEmpty();
-  }
-
-  @Test
-  void settingsChooseRedis() {
-    Stream chosen = Stream.fromSettings(Settings.empty().with("stream", "redis").with("stream_address", REDIS)
-        .with("stream_redis_prefix", prefix));
-    assertThat(chosen).isInstanceOf(RedisStream.class);
-    assertThat(((RedisStream) chosen).key("t")).isEqualTo(prefix + "t");
-    chosen.close().block(TIMEOUT);
   }
 
   @Test

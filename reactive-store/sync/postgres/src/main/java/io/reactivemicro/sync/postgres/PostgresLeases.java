@@ -4,7 +4,9 @@ import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.Statement;
+import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.sync.spi.LeaseBackend;
 import java.time.Duration;
 import java.util.function.Function;
@@ -15,6 +17,8 @@ import reactor.util.retry.Retry;
 
 /** The atomic lease operations on a PostgreSQL table: one row per lock id, one statement per operation. */
 final class PostgresLeases implements LeaseBackend {
+
+  private static final String ID = "sync.postgres";
 
   private final ConnectionFactory pool;
   private final @Nullable ConnectionPool ownPool;
@@ -87,7 +91,20 @@ final class PostgresLeases implements LeaseBackend {
   }
 
   private <T> Mono<T> withConnection(Function<Connection, Mono<T>> work) {
-    return Mono.usingWhen(pool.create(), work, Connection::close);
+    return Mono.usingWhen(pool.create(), work, Connection::close).onErrorMap(PostgresLeases::translate);
+  }
+
+  /**
+   * Turns a failure into a {@link MicroException}: a 503 when PostgreSQL cannot be reached (SQLSTATE class
+   * 08, a connection exception, or no R2DBC error at all), a 500 otherwise. The message keeps the cause's.
+   */
+  private static Throwable translate(Throwable error) {
+    if (error instanceof MicroException) {
+      return error;
+    }
+    String state = error instanceof R2dbcException r ? r.getSqlState() : null;
+    int code = !(error instanceof R2dbcException) || state != null && state.startsWith("08") ? 503 : 500;
+    return new MicroException(ID, code, "postgres: " + error.getMessage(), MicroException.statusText(code), error);
   }
 
   private static Statement bind(Statement statement, String id, String owner) {

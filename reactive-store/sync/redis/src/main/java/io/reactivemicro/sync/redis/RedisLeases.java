@@ -4,6 +4,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.reactivemicro.errors.MicroException;
 import io.reactivemicro.sync.spi.LeaseBackend;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,6 +16,7 @@ import reactor.core.scheduler.Scheduler;
 /** The atomic lease operations on Redis: one key per lock, Lua scripts for everything conditional. */
 final class RedisLeases implements LeaseBackend {
 
+  private static final String ID = "sync.redis";
   private static final String ACQUIRE = """
       if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
         return redis.call('INCR', KEYS[2])
@@ -122,7 +124,11 @@ final class RedisLeases implements LeaseBackend {
   private Mono<Long> run(String script, String id, String... args) {
     String key = prefix + "{" + id + "}";
     String[] keys = {key, key + ":fence"};
-    return connection.flatMap(c -> c.reactive().<Long>eval(script, ScriptOutputType.INTEGER, keys, args).next());
+    return connection
+        .onErrorMap(error -> !(error instanceof MicroException), error -> new MicroException(ID, 503,
+            "cannot reach Redis at " + source.describe() + ": " + error.getMessage(), MicroException.statusText(503),
+            error))
+        .flatMap(c -> c.reactive().<Long>eval(script, ScriptOutputType.INTEGER, keys, args).next());
   }
 
   @Override

@@ -1,19 +1,15 @@
 package io.reactivemicro.sync.redis;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.reactivemicro.plugin.Settings;
-import io.reactivemicro.sync.Lock;
 import io.reactivemicro.sync.Sync;
+import io.reactivemicro.test.ApplicationClient;
+import io.reactivemicro.test.Refusal;
 import io.reactivemicro.test.sync.SyncContract;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import reactor.test.StepVerifier;
 
 /** The Sync contract against the Redis server at 127.0.0.1:6379, under a random key prefix. */
 class RedisSyncTest extends SyncContract {
@@ -27,6 +23,38 @@ class RedisSyncTest extends SyncContract {
     return RedisSync.builder(ADDRESS).prefix(prefix).build();
   }
 
+  @Override
+  protected Settings settingsChoosingThisBackend() {
+    return Settings.empty().with("sync", "redis").with("sync_address", ADDRESS).with("sync_prefix", prefix);
+  }
+
+  @Override
+  protected String sharedClientKey() {
+    return "lettuce redis://" + ADDRESS;
+  }
+
+  @Override
+  protected Sync unreachable() {
+    return RedisSync.builder("127.0.0.1:1").prefix(prefix).build();
+  }
+
+  @Override
+  protected ApplicationClient<Sync> applicationClient() {
+    RedisClient client = RedisClient.create("redis://" + ADDRESS);
+    return ApplicationClient.of(() -> RedisSync.builder(client).prefix(prefix).build(), client::shutdown);
+  }
+
+  @Override
+  protected List<Refusal> builderRefusals() {
+    return List.of(
+        Refusal.of(() -> RedisSync.builder((String) null), NullPointerException.class, "address"),
+        Refusal.of(() -> RedisSync.builder(""), IllegalArgumentException.class,
+            "the Redis address must not be blank"),
+        Refusal.startingWith(() -> RedisSync.builder("http://127.0.0.1:6379"), IllegalArgumentException.class,
+            "invalid Redis address"),
+        Refusal.of(() -> RedisSync.builder((RedisClient) null), NullPointerException.class, "client"));
+  }
+
   @AfterEach
   void deleteTheTestsKeys() {
     RedisClient client = RedisClient.create("redis://" + ADDRESS);
@@ -37,35 +65,6 @@ class RedisSyncTest extends SyncContract {
       }
     } finally {
       client.shutdown();
-    }
-  }
-
-  @Test
-  void settingsChooseRedisWithItsAddressAndPrefix() {
-    Settings settings = Settings.empty().with("sync", "redis").with("sync_address", ADDRESS)
-        .with("sync_prefix", prefix);
-    Sync sync = Sync.fromSettings(settings);
-    try {
-      assertThat(sync.name()).isEqualTo("redis");
-      Lock lock = sync.lock(lockId("settings"), LONG_TTL, Duration.ZERO).block(TIMEOUT);
-      StepVerifier.create(client().lock(lockId("settings"), LONG_TTL, Duration.ZERO))
-          .expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("409"))
-          .verify(TIMEOUT);
-      lock.unlock().block(TIMEOUT);
-    } finally {
-      sync.close().block(TIMEOUT);
-    }
-  }
-
-  @Test
-  void unreachableServerFailsTheOperationNotTheConstruction() {
-    Sync sync = RedisSync.builder("127.0.0.1:1").prefix(prefix).build();
-    try {
-      StepVerifier.create(sync.lock(lockId("down"), LONG_TTL, Duration.ZERO))
-          .expectError()
-          .verify(TIMEOUT);
-    } finally {
-      sync.close().block(TIMEOUT);
     }
   }
 }

@@ -24,6 +24,16 @@ public final class BenchHandler {
     return Flux.range(0, Payloads.STREAM_MESSAGES).map(i -> order);
   }
 
+  /** {@code Bench.StreamBytes}: {@code Bench.Stream} through the bytes codec. */
+  public Flux<byte[]> streamBytes(byte[] bytes) {
+    return Flux.range(0, Payloads.STREAM_MESSAGES).map(i -> bytes);
+  }
+
+  /** {@code Bench.ChannelBytes}: {@code Bench.Channel} through the bytes codec. */
+  public Flux<byte[]> channelBytes(Flux<byte[]> requests) {
+    return requests;
+  }
+
   /** {@code Bench.Channel}: echoes each request. */
   public Flux<Order> channel(Flux<Order> orders) {
     return orders;

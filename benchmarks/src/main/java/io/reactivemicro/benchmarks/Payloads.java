@@ -43,8 +43,14 @@ public final class Payloads {
   public static final String ECHO_BYTES = "Bench.EchoBytes";
   /** The endpoint of the request-stream scenario. */
   public static final String STREAM = "Bench.Stream";
+
+  /** The request-stream endpoint of {@code micro-bytes}. */
+  public static final String STREAM_BYTES = "Bench.StreamBytes";
   /** The endpoint of the channel scenario. */
   public static final String CHANNEL = "Bench.Channel";
+
+  /** The channel endpoint of {@code micro-bytes}. */
+  public static final String CHANNEL_BYTES = "Bench.ChannelBytes";
   /** The endpoint of streams that send one message and stay open. */
   public static final String OPEN = "Bench.Open";
   /** The endpoint of the slow consumer's ten-million-message stream. */

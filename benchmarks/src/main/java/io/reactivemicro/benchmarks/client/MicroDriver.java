@@ -73,6 +73,12 @@ public final class MicroDriver implements Driver {
 
   @Override
   public Disposable stream(Messages messages) {
+    if (bytes) {
+      BaseSubscriber<byte[]> subscriber = Subscribers.messages(messages, Payloads.WINDOW);
+      client.stream(Payloads.SERVICE, Payloads.STREAM_BYTES, Payloads.REQUEST, byte[].class, options)
+          .subscribe(subscriber);
+      return subscriber;
+    }
     BaseSubscriber<Order> subscriber = Subscribers.messages(messages, Payloads.WINDOW);
     client.stream(Payloads.SERVICE, Payloads.STREAM, Payloads.ORDER, Order.class, options).subscribe(subscriber);
     return subscriber;
@@ -80,6 +86,12 @@ public final class MicroDriver implements Driver {
 
   @Override
   public Channel channel(ChannelEvents events) {
+    if (bytes) {
+      Sinks.Many<byte[]> requests = Sinks.many().unicast().onBackpressureBuffer();
+      client.channel(Payloads.SERVICE, Payloads.CHANNEL_BYTES, requests.asFlux(), byte[].class, options)
+          .subscribe(Subscribers.unbounded(events));
+      return new SinkChannel<>(requests, () -> Payloads.REQUEST);
+    }
     Sinks.Many<Order> requests = Sinks.many().unicast().onBackpressureBuffer();
     client.channel(Payloads.SERVICE, Payloads.CHANNEL, requests.asFlux(), Order.class, options)
         .subscribe(Subscribers.unbounded(events));

@@ -7,7 +7,10 @@ import io.reactivemicro.benchmarks.server.ServerControl;
 import io.reactivemicro.benchmarks.server.ServerProcess;
 import io.reactivemicro.benchmarks.server.Usage;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -44,6 +47,16 @@ public abstract class LoadBenchmark {
   private Usage clientUsage = new Usage(0, 0);
   private Usage serverUsage = new Usage(0, 0);
   private long measuredOps;
+  private final Map<String, Object> roundFields = new LinkedHashMap<>();
+
+  /** How often {@link #round} samples throughput while it waits for it to be steady. */
+  static final Duration STEADY_WINDOW = Duration.ofMillis(500);
+
+  /** How many consecutive windows must agree for throughput to count as steady. */
+  static final int STEADY_WINDOWS = 4;
+
+  /** How far apart (max / min) the throughput of those windows may be. */
+  static final double STEADY_SPREAD = 1.10;
 
   /** Returns the scenario's name in the results. */
   protected abstract String scenario();
@@ -112,6 +125,75 @@ public abstract class LoadBenchmark {
     load.start();
   }
 
+  /**
+   * Runs one round of the suite outside JMH's loop: sets up as a trial does (connects, warms up by a
+   * number of operations), waits until the throughput of {@link #STEADY_WINDOWS} consecutive windows of
+   * {@link #STEADY_WINDOW} lies within {@link #STEADY_SPREAD} of each other (or {@code steadyLimit}
+   * passes, which the outcome says), measures for {@code measure}, and writes the round's outcome, with
+   * {@code ops_per_s}, {@code warm_up_s} and {@code steady}. A JVM that runs several rounds keeps its
+   * compiled code from one to the next, as a real client does; each round opens its own connections.
+   *
+   * @param round the round's number, named in the outcome's file
+   * @param measure how long to measure
+   * @param steadyLimit the longest wait for steady throughput
+   */
+  public final void round(int round, Duration measure, Duration steadyLimit) {
+    long warmUpStart = System.nanoTime();
+    setUpTrial();
+    try {
+      boolean steady = awaitSteady(steadyLimit);
+      roundFields.put("round", round);
+      roundFields.put("warm_up_s", Math.round((System.nanoTime() - warmUpStart) / 1e8) / 10.0);
+      roundFields.put("steady", steady);
+      clientAtStart = Usage.sample();
+      serverAtStart = control.usage();
+      opsAtStart = load.completedOps();
+      load.beginIteration(true);
+      long start = System.nanoTime();
+      long end = start + measure.toNanos();
+      for (long now = start; now < end; now = System.nanoTime()) {
+        LockSupport.parkNanos(end - now);
+      }
+      load.endIteration();
+      long elapsed = System.nanoTime() - start;
+      measuredOps = load.completedOps() - opsAtStart;
+      clientUsage = Usage.sample().minus(clientAtStart);
+      serverUsage = control.usage().minus(serverAtStart);
+      roundFields.put("ops_per_s", Math.round(measuredOps * 1e9 / elapsed));
+    } finally {
+      tearDownTrial();
+    }
+  }
+
+  private boolean awaitSteady(Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    double[] rates = new double[STEADY_WINDOWS];
+    int filled = 0;
+    long lastOps = load.completedOps();
+    long lastAt = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      LockSupport.parkNanos(STEADY_WINDOW.toNanos());
+      long ops = load.completedOps();
+      long at = System.nanoTime();
+      rates[filled % STEADY_WINDOWS] = (ops - lastOps) * 1e9 / (at - lastAt);
+      filled++;
+      lastOps = ops;
+      lastAt = at;
+      if (filled >= STEADY_WINDOWS) {
+        double min = Double.MAX_VALUE;
+        double max = 0;
+        for (double rate : rates) {
+          min = Math.min(min, rate);
+          max = Math.max(max, rate);
+        }
+        if (min > 0 && max / min <= STEADY_SPREAD) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   @Setup(Level.Iteration)
   public void setUpIteration(IterationParams params) {
     measuring = params.getType() == IterationType.MEASUREMENT;
@@ -139,6 +221,7 @@ public abstract class LoadBenchmark {
       load.stop(Duration.ofSeconds(10));
       Outcome outcome = new Outcome(scenario(), impl()).latencies(load.histogram())
           .errors(load.errors(), load.firstError());
+      roundFields.forEach(outcome::put);
       if (measuredOps > 0) {
         outcome.put("client_cpu_us_per_op", perOp(clientUsage.cpuNanos() / 1000.0))
             .put("server_cpu_us_per_op", perOp(serverUsage.cpuNanos() / 1000.0))

@@ -70,7 +70,9 @@ public final class Outcome {
     Path folder = folder();
     try {
       Files.createDirectories(folder);
-      Path file = folder.resolve(fields.get("scenario") + "__" + fields.get("impl") + ".json");
+      Object round = fields.get("round");
+      Path file = folder.resolve(fields.get("scenario") + "__" + fields.get("impl")
+          + (round == null ? "" : "__r" + round) + ".json");
       Files.writeString(file, JSON.writeValueAsString(fields));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -108,9 +110,24 @@ public final class Outcome {
    * @param impl the implementation
    * @return its fields, empty when there is none
    */
-  @SuppressWarnings("unchecked")
   public static Map<String, Object> read(String scenario, String impl) {
-    Path file = folder().resolve(scenario + "__" + impl + ".json");
+    return read(folder().resolve(scenario + "__" + impl + ".json"));
+  }
+
+  /**
+   * Reads the outcome of one round of a scenario, written by {@link #write()} with a {@code round} field.
+   *
+   * @param scenario the scenario
+   * @param impl the implementation
+   * @param round the round
+   * @return its fields, empty when there is none
+   */
+  public static Map<String, Object> read(String scenario, String impl, int round) {
+    return read(folder().resolve(scenario + "__" + impl + "__r" + round + ".json"));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> read(Path file) {
     if (!Files.exists(file)) {
       return Map.of();
     }

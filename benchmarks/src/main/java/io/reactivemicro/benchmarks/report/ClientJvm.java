@@ -1,72 +1,69 @@
 package io.reactivemicro.benchmarks.report;
 
-import io.reactivemicro.benchmarks.load.Outcome;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-import java.util.regex.Pattern;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
-import org.openjdk.jmh.runner.options.VerboseMode;
+import io.reactivemicro.benchmarks.jmh.LoadBenchmark;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
- * The client JVM of one implementation: runs that implementation's JMH benchmarks, scenario after
- * scenario, inside this JVM, and adds JMH's throughput to each scenario's outcome file.
+ * The client JVM of one implementation, which the suite keeps for the whole run: it reads commands on
+ * its standard input, {@code <scenario> <round>}, runs that round of that scenario
+ * ({@link LoadBenchmark#round}), writes the round's outcome and answers on its standard output with a
+ * line {@value #DONE} {@code <scenario> <round> ok|failed}; {@code exit} ends it.
  *
- * <p>The suite starts one of these per implementation, with the same flags as the servers, rather than
- * one JMH fork per benchmark: each implementation still has a JVM of its own, compiled for its own
- * code only, and its code compiled in one scenario serves the next, as in a real client; the suite
- * saves twenty JVM starts and warm-ups, which is what lets every scenario fit in the quick run's three
- * minutes.
+ * <p>Keeping one JVM per implementation for every round lets the suite interleave the implementations
+ * (A B C, then B C A, ...) without paying a JVM start and a cold JIT for each measurement: each
+ * implementation's JVM is compiled for its own code only, and what it compiled in one round serves the
+ * next, as in a real client. Each round still makes its own connections and waits for steady throughput.
  */
 public final class ClientJvm {
+
+  /** The start of the line that ends each command's output. */
+  static final String DONE = "#round-done";
 
   private ClientJvm() {}
 
   /**
-   * Runs the benchmarks.
+   * Runs rounds until told to exit.
    *
-   * @param args {@code quick} or {@code full}, the implementation, then the scenarios in order
+   * @param args {@code quick} or {@code full}, then the implementation
    */
-  public static void main(String[] args) {
+  public static void main(String[] args) throws IOException {
     boolean quick = args[0].equals("quick");
     String impl = args[1];
-    List<String> failed = new ArrayList<>();
-    for (int i = 2; i < args.length; i++) {
-      String scenario = args[i];
-      Suite.Scenario definition = Suite.SCENARIOS.stream().filter(s -> s.name().equals(scenario)).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("unknown scenario " + scenario));
-      ChainedOptionsBuilder options = new OptionsBuilder()
-          .include(Pattern.quote(definition.benchmark().getName()) + "\\..*")
-          .param("impl", impl)
-          .forks(0)
-          .warmupIterations(quick ? 1 : 2)
-          .warmupTime(TimeValue.seconds(quick ? 1 : 3))
-          .measurementIterations(quick ? 1 : 3)
-          .measurementTime(TimeValue.seconds(quick ? 2 : 4))
-          .timeout(TimeValue.seconds(90))
-          .shouldFailOnError(false)
-          .verbosity(VerboseMode.NORMAL);
-      if (definition.concurrency() != null) {
-        options.param("concurrency", definition.concurrency());
-      }
+    Duration measure = quick ? Duration.ofSeconds(1) : Duration.ofSeconds(3);
+    Duration steadyLimit = quick ? Duration.ofSeconds(3) : Duration.ofSeconds(20);
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    for (String line = in.readLine(); line != null && !line.equals("exit"); line = in.readLine()) {
+      String[] command = line.trim().split("\\s+");
+      String scenario = command[0];
+      int round = Integer.parseInt(command[1]);
+      boolean ok;
       try {
-        Collection<RunResult> results = new Runner(options.build()).run();
-        RunResult result = results.stream().findFirst().orElse(null);
-        if (result == null || result.getPrimaryResult() == null) {
-          failed.add(scenario);
-          continue;
-        }
-        Outcome.add(scenario, impl, "ops_per_s", Math.round(result.getPrimaryResult().getScore()));
-      } catch (RunnerException | RuntimeException e) {
-        System.err.println(scenario + " / " + impl + " failed: " + e);
-        failed.add(scenario);
+        benchmark(scenario, impl).round(round, measure, steadyLimit);
+        ok = true;
+      } catch (Exception | LinkageError e) {
+        System.err.println(scenario + " / " + impl + " round " + round + " failed: " + e);
+        e.printStackTrace();
+        ok = false;
       }
+      System.out.println(DONE + " " + scenario + " " + round + " " + (ok ? "ok" : "failed"));
+      System.out.flush();
     }
-    System.exit(failed.isEmpty() ? 0 : 1);
+    System.exit(0);
+  }
+
+  /** Returns the scenario's benchmark, set up for the implementation as JMH's parameters would set it. */
+  private static LoadBenchmark benchmark(String scenario, String impl) throws ReflectiveOperationException {
+    Suite.Scenario definition = Suite.SCENARIOS.stream().filter(s -> s.name().equals(scenario)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("unknown scenario " + scenario));
+    LoadBenchmark benchmark = (LoadBenchmark) definition.benchmark().getDeclaredConstructor().newInstance();
+    definition.benchmark().getField("impl").set(benchmark, impl);
+    if (definition.concurrency() != null) {
+      definition.benchmark().getField("concurrency").setInt(benchmark, Integer.parseInt(definition.concurrency()));
+    }
+    return benchmark;
   }
 }

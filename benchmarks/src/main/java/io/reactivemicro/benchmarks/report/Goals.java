@@ -8,33 +8,76 @@ import org.jspecify.annotations.Nullable;
 /** The goals, each checked against the rows of one run. */
 final class Goals {
 
-  static final long STREAM_HEAP_GOAL = 4 * 1024;
+  /** Server heap per open stream in {@code streams-10k}, in bytes. */
+  static final long STREAM_HEAP_GOAL = 400;
+
+  /** Server heap growth under the slow consumer, in bytes. */
   static final long SLOW_CONSUMER_GOAL = 64L * 1024 * 1024;
+
+  /** How far {@code micro-bytes}' p50 may lie above raw RSocket's at one call in flight, in microseconds. */
+  static final double C1_P50_GOAL_US = 10;
+
+  /** How many more bytes a request-response call may allocate than raw RSocket's, on each side. */
+  static final double ALLOCATION_GOAL_BYTES = 300;
 
   private Goals() {}
 
+  /**
+   * Checks the goals against a run's rows, each figure the median of the run's rounds. A goal whose rows
+   * are missing is not measured.
+   */
   static List<Goal> check(List<Row> rows) {
     List<Goal> goals = new ArrayList<>();
     String c64 = "request-response-c64";
-    goals.add(atLeast(c64, "micro-bytes ops/s ≥ 0.85× rsocket",
-        ops(rows, c64, "micro-bytes"), ops(rows, c64, "rsocket"), 0.85));
-    goals.add(atLeast(c64, "micro ops/s ≥ 1.5× grpc", ops(rows, c64, "micro"), ops(rows, c64, "grpc"), 1.5));
-    goals.add(atMost(c64, "micro-bytes p99 ≤ 1.3× rsocket p99",
-        p99(rows, c64, "micro-bytes"), p99(rows, c64, "rsocket"), 1.3));
-    goals.add(atMost(c64, "micro p99 ≤ 1.3× rsocket p99", p99(rows, c64, "micro"), p99(rows, c64, "rsocket"), 1.3));
-    goals.add(atLeast("request-stream", "micro msgs/s ≥ 0.8× rsocket",
-        ops(rows, "request-stream", "micro"), ops(rows, "request-stream", "rsocket"), 0.8));
+    goals.add(ratio(rows, c64, "micro-bytes", "rsocket", 0.95));
+    goals.add(ratio(rows, c64, "micro", "rsocket", 0.75));
+    goals.add(ratio(rows, c64, "micro-proto", "grpc-proto", 2.0));
+    goals.add(ratio(rows, c64, "micro", "spring-rsocket", 1.5));
+    for (String streaming : List.of("request-stream", "channel")) {
+      goals.add(ratio(rows, streaming, "micro-bytes", "rsocket", 0.9));
+      goals.add(ratio(rows, streaming, "micro", "grpc", 1.0));
+      goals.add(ratio(rows, streaming, "micro-proto", "grpc-proto", 1.0));
+    }
+    String c1 = "request-response-c1";
+    Double ours = number(rows, c1, "micro-bytes", "p50_us");
+    Double raw = number(rows, c1, "rsocket", "p50_us");
+    goals.add(new Goal(c1, "micro-bytes p50 within " + (int) C1_P50_GOAL_US + " µs of rsocket's",
+        ours == null || raw == null ? "—" : String.format(Locale.ROOT, "%+.1f µs", ours - raw),
+        ours == null || raw == null ? null : ours - raw <= C1_P50_GOAL_US));
+    goals.add(ratio(rows, "http-post", "micro", "reactor-netty-http", 1.0));
     Row streams = find(rows, "streams-10k", "micro");
     Double perStream = streams == null ? null : streams.number("heap_bytes_per_stream");
-    goals.add(new Goal("streams-10k", "micro retains ≤ 4 KB of server heap per open stream, with no errors",
+    goals.add(new Goal("streams-10k", "micro retains ≤ " + STREAM_HEAP_GOAL + " B of server heap per open stream, "
+        + "with no errors",
         perStream == null ? "—" : String.format(Locale.ROOT, "%.0f B/stream, %d errors", perStream, streams.errors()),
         perStream == null ? null : perStream <= STREAM_HEAP_GOAL && streams.errors() == 0));
+    for (String side : List.of("client", "server")) {
+      String key = side + "_alloc_bytes_per_op";
+      Double micro = number(rows, c64, "micro", key);
+      Double rsocket = number(rows, c64, "rsocket", key);
+      goals.add(new Goal(c64, "micro allocates ≤ " + (int) ALLOCATION_GOAL_BYTES + " B per call more than rsocket, "
+          + side,
+          micro == null || rsocket == null ? "—"
+              : String.format(Locale.ROOT, "%+.0f B (%.0f against %.0f)", micro - rsocket, micro, rsocket),
+          micro == null || rsocket == null ? null : micro - rsocket <= ALLOCATION_GOAL_BYTES));
+    }
     Row slow = find(rows, "slow-consumer", "micro");
     Double growth = slow == null ? null : slow.number("heap_growth_bytes");
     goals.add(new Goal("slow-consumer", "micro server heap growth < 64 MB",
         growth == null ? "—" : String.format(Locale.ROOT, "%.1f MB", growth / 1024 / 1024),
         growth == null ? null : growth < SLOW_CONSUMER_GOAL && slow.errors() == 0));
     return goals;
+  }
+
+  private static Goal ratio(List<Row> rows, String scenario, String ours, String theirs, double goal) {
+    String unit = scenario.startsWith("request-response") || scenario.equals("http-post") ? "ops/s" : "msgs/s";
+    return atLeast(scenario, ours + " " + unit + " ≥ " + goal + "× " + theirs,
+        number(rows, scenario, ours, "ops_per_s"), number(rows, scenario, theirs, "ops_per_s"), goal);
+  }
+
+  private static @Nullable Double number(List<Row> rows, String scenario, String impl, String key) {
+    Row row = find(rows, scenario, impl);
+    return row == null ? null : row.number(key);
   }
 
   static @Nullable Row find(List<Row> rows, String scenario, String impl) {
@@ -46,15 +89,7 @@ final class Goals {
     return null;
   }
 
-  private static @Nullable Double ops(List<Row> rows, String scenario, String impl) {
-    Row row = find(rows, scenario, impl);
-    return row == null ? null : row.opsPerSecond();
-  }
 
-  private static @Nullable Double p99(List<Row> rows, String scenario, String impl) {
-    Row row = find(rows, scenario, impl);
-    return row == null ? null : row.p99();
-  }
 
   private static Goal atLeast(String scenario, String description, @Nullable Double ours, @Nullable Double theirs,
       double ratio) {
@@ -65,12 +100,4 @@ final class Goals {
     return new Goal(scenario, description, String.format(Locale.ROOT, "%.2f×", measured), measured >= ratio);
   }
 
-  private static Goal atMost(String scenario, String description, @Nullable Double ours, @Nullable Double theirs,
-      double ratio) {
-    if (ours == null || theirs == null || theirs == 0) {
-      return new Goal(scenario, description, "—", null);
-    }
-    double measured = ours / theirs;
-    return new Goal(scenario, description, String.format(Locale.ROOT, "%.2f×", measured), measured <= ratio);
-  }
 }

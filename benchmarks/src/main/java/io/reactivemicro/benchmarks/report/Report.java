@@ -79,7 +79,7 @@ final class Report {
 
   /** Returns what is printed at the end of a run: the goals and the table. */
   String console() {
-    return goalsTable() + "\n" + resultsTable() + failuresText() + "\n" + costTable();
+    return validityText() + goalsTable() + "\n" + resultsTable() + failuresText() + "\n" + costTable();
   }
 
   private String markdown() {
@@ -94,6 +94,7 @@ final class Report {
         .append(". Every client and server JVM: `").append(env.get("jvm_flags")).append("`. Load average ")
         .append(env.get("load_average_before")).append(" before the run, ").append(env.get("load_average_after"))
         .append(" after.\n\n");
+    md.append(validityText());
     md.append("## Goals\n\n").append(goalsTable()).append('\n');
     md.append("## Results\n\n").append(resultsTable()).append(failuresText()).append('\n');
     md.append("Ratios (×) compare an implementation with its scenario's baseline: raw `rsocket`, or ")
@@ -139,7 +140,7 @@ final class Report {
           continue;
         }
         md.append("| `").append(scenario.name()).append("` | `").append(impl).append("` | ")
-            .append(integer(row.opsPerSecond())).append(" | ")
+            .append(integer(row.opsPerSecond())).append(spread(row)).append(" | ")
             .append(ratio(row.opsPerSecond(), base == null || row == base ? null : base.opsPerSecond())).append(" | ")
             .append(decimal(row.number("p50_us"))).append(" | ")
             .append(decimal(row.p99())).append(" | ")
@@ -150,6 +151,35 @@ final class Report {
       }
     }
     return md.toString();
+  }
+
+  /** Returns the lowest and highest round beside a median, as " (min–max)", or nothing for one round. */
+  private static String spread(Row row) {
+    Double min = row.number("ops_per_s_min");
+    Double max = row.number("ops_per_s_max");
+    Double rounds = row.number("rounds");
+    return min == null || max == null || rounds == null || rounds < 2 ? ""
+        : " (" + integer(min) + "–" + integer(max) + ")";
+  }
+
+  /** Says how the figures were taken and whether the machine was quiet enough for them to count. */
+  private String validityText() {
+    StringBuilder text = new StringBuilder();
+    Object rounds = env.get("rounds");
+    text.append("Each throughput figure is the median of ").append(rounds).append(rounds instanceof Number n
+            && n.intValue() == 1 ? " round" : " interleaved rounds, with the lowest and highest in brackets")
+        .append(". Other processes took at most ").append(percent(env.get("foreign_cpu_share_max")))
+        .append(" of the machine during a measurement (median ").append(percent(env.get("foreign_cpu_share_median")))
+        .append("), the hypervisor stole at most ").append(percent(env.get("steal_share_max"))).append(".");
+    if (Boolean.FALSE.equals(env.get("valid"))) {
+      text.append(" **This run is invalid: ").append(env.get("invalid_because"))
+          .append(". Its figures are not worth comparing.**");
+    }
+    return text.append("\n\n").toString();
+  }
+
+  private static String percent(@Nullable Object share) {
+    return share instanceof Number n ? String.format(Locale.ROOT, "%.1f%%", n.doubleValue() * 100) : "unknown";
   }
 
   private String costTable() {

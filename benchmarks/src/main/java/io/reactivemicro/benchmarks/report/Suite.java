@@ -28,8 +28,18 @@ import org.jspecify.annotations.Nullable;
  * and the charts beside it, and prints the results with the goals.
  *
  * <pre>
- * benchmarks/run [--quick] [--only REGEX] [--impl micro,rsocket,...] [--jfr DIR]
+ * benchmarks/run [--quick] [--rounds N] [--only REGEX] [--impl micro,rsocket,...] [--jfr DIR]
  * </pre>
+ *
+ * <p>Each throughput figure is the median of {@code --rounds} rounds (5 by default; 1 with
+ * {@code --quick}, a smoke check that every scenario runs), with the lowest and highest beside it. In a
+ * round every scenario runs once on each implementation, the implementations interleaved and their order
+ * rotated from round to round (A B C, B C A, C A B, ...), so that a slow minute of the machine falls on
+ * all of them alike; each implementation keeps one client JVM for the whole run ({@link ClientJvm}), and
+ * each measurement starts once its throughput is steady. Around every measurement the suite samples
+ * how much of the machine other processes took and how much the hypervisor stole
+ * ({@link MachineLoad}); a run in which that exceeded {@link #BUSY_SHARE} or {@link #STEAL_SHARE} in more
+ * than {@link #BUSY_ROUNDS_ALLOWED} of its measurements marks itself invalid.
  *
  * <p>{@code --only} keeps the scenarios whose names match, {@code --impl} the implementations listed; a
  * partial run writes its files under {@code benchmarks/target/partial} rather than over the published
@@ -41,7 +51,7 @@ public final class Suite {
   record Scenario(String name, List<String> impls, @Nullable Class<?> benchmark, @Nullable String concurrency) {}
 
   static final List<String> RPC = List.of("micro", "micro-bytes", "rsocket", "grpc", "reactor-netty-http");
-  static final List<String> STREAMING = List.of("micro", "rsocket", "grpc");
+  static final List<String> STREAMING = List.of("micro", "micro-bytes", "rsocket", "grpc");
 
   static final List<Scenario> SCENARIOS = List.of(
       new Scenario("request-response-c1", RPC, RequestResponseBenchmark.class, "1"),
@@ -53,7 +63,17 @@ public final class Suite {
       new Scenario("slow-consumer", List.of("micro"), null, null),
       new Scenario("http-post", List.of("micro", "reactor-netty-http"), HttpPostBenchmark.class, null));
 
+  /** The share of the machine that other processes may take during a measurement before it counts as busy. */
+  static final double BUSY_SHARE = 0.10;
+
+  /** The share of the machine's time the hypervisor may steal during a measurement before it counts as busy. */
+  static final double STEAL_SHARE = 0.05;
+
+  /** The share of a run's measurements that may be busy before the run is invalid. */
+  static final double BUSY_ROUNDS_ALLOWED = 0.05;
+
   private final boolean quick;
+  private final int rounds;
   private final Pattern only;
   private final @Nullable List<String> impls;
   private final @Nullable Path jfr;
@@ -63,20 +83,26 @@ public final class Suite {
 
   private Suite(String[] args) {
     boolean quickFlag = false;
+    Integer roundCount = null;
     String onlyRegex = ".*";
     List<String> implList = null;
     Path jfrDir = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quickFlag = true;
+        case "--rounds" -> roundCount = Integer.parseInt(args[++i]);
         case "--only" -> onlyRegex = args[++i];
         case "--impl" -> implList = List.of(args[++i].split(","));
         case "--jfr" -> jfrDir = Path.of(args[++i]).toAbsolutePath();
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + "; use --quick, --only REGEX, --impl LIST, --jfr DIR");
+            + "; use --quick, --rounds N, --only REGEX, --impl LIST, --jfr DIR");
       }
     }
     this.quick = quickFlag;
+    this.rounds = roundCount != null ? roundCount : quickFlag ? 1 : 5;
+    if (rounds < 1) {
+      throw new IllegalArgumentException("--rounds must be at least 1");
+    }
     this.only = Pattern.compile(onlyRegex);
     this.impls = implList;
     this.jfr = jfrDir;
@@ -104,13 +130,14 @@ public final class Suite {
     }
     System.setProperty("bench.out", out.toString());
     String loadBefore = Environment.loadAverage();
+    Quietness quietness = new Quietness();
 
     List<Row> rows = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     List<Scenario> selected = selected();
     try {
       startServers(selected);
-      rows.addAll(jmh(selected, failures));
+      rows.addAll(rounds(selected, failures, quietness));
     } finally {
       servers.values().forEach(ServerProcess::close);
       servers.clear();
@@ -123,13 +150,27 @@ public final class Suite {
 
     boolean partial = !only.pattern().equals(".*") || impls != null;
     Map<String, Object> env = Environment.describe(quick, loadBefore, Duration.ofNanos(System.nanoTime() - start));
+    env.put("rounds", rounds);
+    quietness.describe(env);
     List<Goal> goals = Goals.check(rows);
     Report report = new Report(env, rows, goals, failures, SCENARIOS);
     Path json = partial ? root.resolve("benchmarks/target/partial/latest.json") : root.resolve("benchmarks/results/latest.json");
     Path docs = partial ? root.resolve("benchmarks/target/partial") : root.resolve("docs/benchmarks");
+    // A full run keeps the previous full run beside it, and says whether the two agree.
+    Path previous = json.resolveSibling("previous.json");
+    boolean comparable = !partial && !quick && Files.exists(json) && "full".equals(Agreement.mode(json));
+    if (comparable) {
+      Files.move(json, previous, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
     report.write(json, docs);
     System.out.println();
     System.out.println(report.console());
+    if (comparable) {
+      List<String> lines = new ArrayList<>();
+      Agreement.compare(Agreement.read(previous), rows, lines);
+      System.out.println("Against the previous full run (" + root.relativize(previous) + "):");
+      lines.forEach(System.out::println);
+    }
     System.out.println("Wrote " + root.relativize(json) + ", " + root.relativize(docs.resolve(Report.MARKDOWN))
         + " and the charts beside it, in " + Duration.ofNanos(System.nanoTime() - start).toSeconds() + " s.");
   }
@@ -166,45 +207,83 @@ public final class Suite {
   }
 
   /**
-   * Runs the JMH scenarios: one client JVM per implementation ({@link ClientJvm}) runs that
-   * implementation's scenarios in the suite's order, against the shared servers.
+   * Runs the throughput scenarios in interleaved rounds: one client JVM per implementation, kept for the
+   * whole run, told which scenario and round to run next; then takes each figure's median over the rounds.
    */
-  private List<Row> jmh(List<Scenario> selected, List<String> failures) throws IOException, InterruptedException {
-    List<Row> rows = new ArrayList<>();
-    for (String impl : RPC) {
-      List<String> names = new ArrayList<>();
+  private List<Row> rounds(List<Scenario> selected, List<String> failures, Quietness quietness)
+      throws IOException, InterruptedException {
+    Map<String, ClientProcess> clients = new LinkedHashMap<>();
+    try {
       for (Scenario scenario : selected) {
-        if (scenario.benchmark() != null && scenario.impls().contains(impl)) {
-          names.add(scenario.name());
-        }
-      }
-      if (names.isEmpty()) {
-        continue;
-      }
-      List<String> command = javaCommand("client-" + impl);
-      servers.forEach((server, process) -> command.add(2, "-D" + LoadBenchmark.portProperty(server) + "="
-          + process.port() + "," + process.controlPort()));
-      command.add(ClientJvm.class.getName());
-      command.add(quick ? "quick" : "full");
-      command.add(impl);
-      command.addAll(names);
-      System.out.println("# client JVM of " + impl + ": " + String.join(", ", names));
-      run(command, Duration.ofMinutes(10));
-    }
-    for (Scenario scenario : selected) {
-      if (scenario.benchmark() == null) {
-        continue;
-      }
-      for (String impl : scenario.impls()) {
-        Map<String, Object> outcome = Outcome.read(scenario.name(), impl);
-        if (outcome.get("ops_per_s") == null) {
-          failures.add(scenario.name() + " / " + impl + ": the benchmark failed; see its output above");
+        if (scenario.benchmark() == null) {
           continue;
         }
-        rows.add(Row.of(scenario.name(), impl, outcome));
+        for (String impl : scenario.impls()) {
+          if (!clients.containsKey(impl)) {
+            List<String> command = javaCommand("client-" + impl);
+            servers.forEach((server, process) -> command.add(2, "-D" + LoadBenchmark.portProperty(server) + "="
+                + process.port() + "," + process.controlPort()));
+            command.add(ClientJvm.class.getName());
+            command.add(quick ? "quick" : "full");
+            command.add(impl);
+            clients.put(impl, ClientProcess.start(impl, command));
+          }
+        }
       }
+      List<Long> pids = new ArrayList<>();
+      pids.add(ProcessHandle.current().pid());
+      servers.values().forEach(server -> pids.add(server.pid()));
+      clients.values().forEach(client -> pids.add(client.pid()));
+      Map<String, List<Map<String, Object>>> outcomes = new LinkedHashMap<>();
+      for (int round = 1; round <= rounds; round++) {
+        System.out.println("# round " + round + " of " + rounds);
+        for (Scenario scenario : selected) {
+          if (scenario.benchmark() == null) {
+            continue;
+          }
+          List<String> order = rotated(scenario.impls(), round - 1);
+          for (String impl : order) {
+            MachineLoad before = MachineLoad.sample(pids);
+            boolean ok = clients.get(impl).run(scenario.name(), round, Duration.ofMinutes(3));
+            MachineLoad after = MachineLoad.sample(pids);
+            quietness.add(after.foreignShareSince(before), after.stealShareSince(before));
+            Map<String, Object> outcome = Outcome.read(scenario.name(), impl, round);
+            if (!ok || outcome.get("ops_per_s") == null) {
+              failures.add(scenario.name() + " / " + impl + " round " + round
+                  + ": the benchmark failed; see its output above");
+              continue;
+            }
+            Map<String, Object> measured = new LinkedHashMap<>(outcome);
+            measured.put("foreign_cpu_share", Math.round(after.foreignShareSince(before) * 1000) / 1000.0);
+            outcomes.computeIfAbsent(scenario.name() + "\n" + impl, k -> new ArrayList<>()).add(measured);
+          }
+        }
+      }
+      List<Row> rows = new ArrayList<>();
+      for (Scenario scenario : selected) {
+        if (scenario.benchmark() == null) {
+          continue;
+        }
+        for (String impl : scenario.impls()) {
+          List<Map<String, Object>> measured = outcomes.get(scenario.name() + "\n" + impl);
+          if (measured != null) {
+            rows.add(Row.of(scenario.name(), impl, Rounds.median(measured)));
+          }
+        }
+      }
+      return rows;
+    } finally {
+      clients.values().forEach(ClientProcess::close);
     }
-    return rows;
+  }
+
+  /** Returns the list turned left by {@code by} places: A B C by 1 is B C A. */
+  static <T> List<T> rotated(List<T> list, int by) {
+    List<T> turned = new ArrayList<>(list.size());
+    for (int i = 0; i < list.size(); i++) {
+      turned.add(list.get((i + by) % list.size()));
+    }
+    return turned;
   }
 
   /** Returns the start of a command that runs a class in a JVM with the benchmarks' flags. */

@@ -34,6 +34,11 @@ public final class ServerProcess implements AutoCloseable {
     this.controlPort = Integer.parseInt(answer("control"));
   }
 
+  /** Returns the server JVM's process id. */
+  public long pid() {
+    return process.pid();
+  }
+
   /**
    * Starts a server JVM and waits until it serves.
    *

@@ -18,6 +18,7 @@ public final class Drivers {
     return switch (impl) {
       case "micro" -> new MicroDriver(port, false);
       case "micro-bytes" -> new MicroDriver(port, true);
+      case "micro-proto" -> new MicroProtoDriver(port);
       case "rsocket" -> new RSocketDriver(port, scenario);
       case "grpc" -> new GrpcDriver(port);
       case "reactor-netty-http" -> new HttpDriver(port, connections);

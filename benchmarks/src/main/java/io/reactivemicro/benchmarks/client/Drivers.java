@@ -21,6 +21,7 @@ public final class Drivers {
       case "micro-proto" -> new MicroProtoDriver(port);
       case "rsocket" -> new RSocketDriver(port, scenario);
       case "grpc" -> new GrpcDriver(port);
+      case "grpc-proto" -> new GrpcProtoDriver(port);
       case "reactor-netty-http" -> new HttpDriver(port, connections);
       default -> throw new IllegalArgumentException("unknown implementation " + impl);
     };

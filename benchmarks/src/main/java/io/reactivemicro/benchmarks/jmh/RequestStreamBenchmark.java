@@ -13,7 +13,7 @@ public class RequestStreamBenchmark extends LoadBenchmark {
 
   static final int BATCH = 10_000;
 
-  @Param({"micro", "rsocket", "grpc"})
+  @Param({"micro", "rsocket", "grpc", "micro-proto", "grpc-proto"})
   public String impl;
 
   @Override

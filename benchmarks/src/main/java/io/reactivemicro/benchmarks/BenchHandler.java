@@ -5,7 +5,11 @@ import io.reactivemicro.server.Handler;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** The endpoints the {@code micro} server serves, one per scenario. */
+/**
+ * The endpoints the {@code micro} server serves, one per scenario: records through the JSON codec
+ * ({@code micro}), bytes through the bytes codec ({@code micro-bytes}) and the message generated from
+ * {@code bench.proto} through the Protobuf codec ({@code micro-proto}).
+ */
 @Handler("Bench")
 public final class BenchHandler {
 
@@ -17,6 +21,11 @@ public final class BenchHandler {
   /** {@code Bench.EchoBytes}: answers the bytes with themselves, through the bytes codec. */
   public Mono<byte[]> echoBytes(byte[] bytes) {
     return Mono.just(bytes);
+  }
+
+  /** {@code Bench.EchoProto}: answers the generated message with itself, through the Protobuf codec. */
+  public Mono<io.reactivemicro.benchmarks.proto.Order> echoProto(io.reactivemicro.benchmarks.proto.Order order) {
+    return Mono.just(order);
   }
 
   /** {@code Bench.Stream}: a million copies of the request, as the caller asks for them. */
@@ -34,8 +43,18 @@ public final class BenchHandler {
     return requests;
   }
 
+  /** {@code Bench.StreamProto}: {@code Bench.Stream} with the generated message. */
+  public Flux<io.reactivemicro.benchmarks.proto.Order> streamProto(io.reactivemicro.benchmarks.proto.Order order) {
+    return Flux.range(0, Payloads.STREAM_MESSAGES).map(i -> order);
+  }
+
   /** {@code Bench.Channel}: echoes each request. */
   public Flux<Order> channel(Flux<Order> orders) {
+    return orders;
+  }
+
+  /** {@code Bench.ChannelProto}: {@code Bench.Channel} with the generated message. */
+  public Flux<io.reactivemicro.benchmarks.proto.Order> channelProto(Flux<io.reactivemicro.benchmarks.proto.Order> orders) {
     return orders;
   }
 

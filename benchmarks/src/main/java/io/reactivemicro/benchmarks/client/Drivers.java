@@ -18,8 +18,10 @@ public final class Drivers {
     return switch (impl) {
       case "micro" -> new MicroDriver(port, false);
       case "micro-bytes" -> new MicroDriver(port, true);
+      case "micro-proto" -> new MicroProtoDriver(port);
       case "rsocket" -> new RSocketDriver(port, scenario);
       case "grpc" -> new GrpcDriver(port);
+      case "grpc-proto" -> new GrpcProtoDriver(port);
       case "reactor-netty-http" -> new HttpDriver(port, connections);
       default -> throw new IllegalArgumentException("unknown implementation " + impl);
     };

@@ -31,12 +31,7 @@ public final class GrpcDriver implements Driver {
    * @param port the server's port on 127.0.0.1
    */
   public GrpcDriver(int port) {
-    this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
-        .negotiationType(NegotiationType.PLAINTEXT)
-        .eventLoopGroup(loop)
-        .channelType(NioSocketChannel.class)
-        .directExecutor()
-        .build();
+    this.channel = channel(port, loop);
     byte[] response = ClientCalls.blockingUnaryCall(channel, GrpcBench.ECHO,
         CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), Payloads.REQUEST);
     Payloads.checkEcho("grpc", response);
@@ -157,6 +152,24 @@ public final class GrpcDriver implements Driver {
 
   @Override
   public void close() {
+    close(channel, loop);
+  }
+
+  /**
+   * Opens the channel of a gRPC client: plaintext HTTP/2 to 127.0.0.1 on one event loop, callbacks on
+   * that loop. Shared with {@link GrpcProtoDriver}, so that both gRPC clients run the same transport.
+   */
+  static ManagedChannel channel(int port, EventLoopGroup loop) {
+    return NettyChannelBuilder.forAddress("127.0.0.1", port)
+        .negotiationType(NegotiationType.PLAINTEXT)
+        .eventLoopGroup(loop)
+        .channelType(NioSocketChannel.class)
+        .directExecutor()
+        .build();
+  }
+
+  /** Closes what {@link #channel(int, EventLoopGroup)} opened. */
+  static void close(ManagedChannel channel, EventLoopGroup loop) {
     channel.shutdownNow();
     try {
       channel.awaitTermination(5, TimeUnit.SECONDS);

@@ -13,7 +13,7 @@ public class RequestResponseBenchmark extends LoadBenchmark {
 
   static final int BATCH = 1_000;
 
-  @Param({"micro", "micro-bytes", "rsocket", "grpc", "reactor-netty-http"})
+  @Param({"micro", "micro-bytes", "rsocket", "grpc", "reactor-netty-http", "micro-proto", "grpc-proto"})
   public String impl;
 
   @Param({"1", "64", "256"})

@@ -31,7 +31,7 @@ final class Report {
 
   private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
   private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0x17becf), new Color(0xd62728),
-      new Color(0x2ca02c), new Color(0x9467bd)};
+      new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b)};
 
   private final Map<String, Object> env;
   private final List<Row> rows;

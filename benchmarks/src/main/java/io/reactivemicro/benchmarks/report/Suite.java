@@ -50,8 +50,9 @@ public final class Suite {
   /** A scenario, the implementations it compares, and how it runs. */
   record Scenario(String name, List<String> impls, @Nullable Class<?> benchmark, @Nullable String concurrency) {}
 
-  static final List<String> RPC = List.of("micro", "micro-bytes", "rsocket", "grpc", "reactor-netty-http");
-  static final List<String> STREAMING = List.of("micro", "micro-bytes", "rsocket", "grpc");
+  static final List<String> RPC = List.of("micro", "micro-bytes", "rsocket", "grpc", "reactor-netty-http",
+      "micro-proto", "grpc-proto");
+  static final List<String> STREAMING = List.of("micro", "micro-bytes", "rsocket", "grpc", "micro-proto", "grpc-proto");
 
   static final List<Scenario> SCENARIOS = List.of(
       new Scenario("request-response-c1", RPC, RequestResponseBenchmark.class, "1"),

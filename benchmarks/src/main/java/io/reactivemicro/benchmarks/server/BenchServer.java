@@ -74,8 +74,8 @@ public final class BenchServer {
   /**
    * Starts a server.
    *
-   * @param args the implementation ({@code micro}, {@code micro-bytes}, {@code rsocket}, {@code grpc},
-   *     {@code reactor-netty-http}) and the scenario
+   * @param args the implementation ({@code micro}, {@code micro-bytes}, {@code micro-proto}, {@code rsocket},
+   *     {@code grpc}, {@code grpc-proto}, {@code reactor-netty-http}) and the scenario
    */
   public static void main(String[] args) throws IOException {
     String impl = args[0];
@@ -126,9 +126,11 @@ public final class BenchServer {
 
   static Running start(String impl, String scenario) {
     return switch (impl) {
-      case "micro", "micro-bytes" -> micro();
+      // One service serves JSON, bytes and Protobuf; micro-proto's server is still a JVM of its own.
+      case "micro", "micro-bytes", "micro-proto" -> micro();
       case "rsocket" -> rsocket();
-      case "grpc" -> grpc();
+      case "grpc" -> grpc(grpcBytes());
+      case "grpc-proto" -> grpc(new GrpcProtoService().bindService());
       case "reactor-netty-http" -> http();
       default -> throw new IllegalArgumentException("unknown implementation " + impl);
     };
@@ -234,9 +236,9 @@ public final class BenchServer {
     };
   }
 
-  private static Running grpc() {
-    GRPC_STREAM_ERRORS.setLevel(java.util.logging.Level.SEVERE);
-    ServerServiceDefinition service = ServerServiceDefinition.builder(GrpcBench.SERVICE)
+  /** {@code grpc}'s service: the hand-written descriptors of {@link GrpcBench}, messages as bytes. */
+  private static ServerServiceDefinition grpcBytes() {
+    return ServerServiceDefinition.builder(GrpcBench.SERVICE)
         .addMethod(GrpcBench.ECHO, ServerCalls.asyncUnaryCall((request, response) -> {
           response.onNext(request);
           response.onCompleted();
@@ -257,6 +259,11 @@ public final class BenchServer {
           }
         }))
         .build();
+  }
+
+  /** A gRPC server of one service, for {@code grpc} and {@code grpc-proto} alike. */
+  private static Running grpc(ServerServiceDefinition service) {
+    GRPC_STREAM_ERRORS.setLevel(java.util.logging.Level.SEVERE);
     // One event loop for accepting and serving, as the Reactor Netty servers have.
     EventLoopGroup loop = new NioEventLoopGroup(1);
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
@@ -291,8 +298,8 @@ public final class BenchServer {
   }
 
   /** Sends the stream as the caller's flow control allows, as a gRPC server should. */
-  private static void stream(byte[] request, StreamObserver<byte[]> observer) {
-    ServerCallStreamObserver<byte[]> out = (ServerCallStreamObserver<byte[]>) observer;
+  static <T> void stream(T request, StreamObserver<T> observer) {
+    ServerCallStreamObserver<T> out = (ServerCallStreamObserver<T>) observer;
     int[] sent = {0};
     boolean[] done = {false};
     out.setOnCancelHandler(() -> done[0] = true);

@@ -31,7 +31,8 @@ final class Report {
 
   private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
   private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0x17becf), new Color(0xd62728),
-      new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b)};
+      new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b), new Color(0xe377c2),
+      new Color(0x7f7f7f), new Color(0xbcbd22)};
 
   private final Map<String, Object> env;
   private final List<Row> rows;
@@ -252,8 +253,8 @@ final class Report {
         ops.add(orZero(row == null ? null : row.opsPerSecond()));
         latency.add(orZero(row == null ? null : row.p99()));
       }
-      throughput.addSeries(impl, concurrency, ops).setFillColor(PALETTE[colour]);
-      p99.addSeries(impl, concurrency, latency).setFillColor(PALETTE[colour]);
+      throughput.addSeries(impl, concurrency, ops).setFillColor(PALETTE[colour % PALETTE.length]);
+      p99.addSeries(impl, concurrency, latency).setFillColor(PALETTE[colour % PALETTE.length]);
       colour++;
     }
     save(throughput, docs.resolve(CHART_RR_THROUGHPUT));
@@ -284,7 +285,7 @@ final class Report {
         values.add(orZero(row == null ? null : value.apply(row)));
       }
       int colour = Suite.RPC.indexOf(impl);
-      chart.addSeries(impl, categories, values).setFillColor(PALETTE[colour < 0 ? 0 : colour]);
+      chart.addSeries(impl, categories, values).setFillColor(PALETTE[colour < 0 ? 0 : colour % PALETTE.length]);
     }
   }
 

@@ -23,6 +23,7 @@ public final class Drivers {
       case "grpc" -> new GrpcDriver(port);
       case "grpc-proto" -> new GrpcProtoDriver(port);
       case "reactor-netty-http" -> new HttpDriver(port, connections);
+      case "spring-rsocket" -> new SpringRSocketDriver(port);
       default -> throw new IllegalArgumentException("unknown implementation " + impl);
     };
   }

@@ -13,7 +13,7 @@ public class ChannelBenchmark extends LoadBenchmark {
 
   static final int BATCH = 10_000;
 
-  @Param({"micro", "micro-bytes", "rsocket", "grpc", "micro-proto", "grpc-proto"})
+  @Param({"micro", "micro-bytes", "rsocket", "grpc", "micro-proto", "grpc-proto", "spring-rsocket"})
   public String impl;
 
   @Override

@@ -13,7 +13,8 @@ public class RequestResponseBenchmark extends LoadBenchmark {
 
   static final int BATCH = 1_000;
 
-  @Param({"micro", "micro-bytes", "rsocket", "grpc", "reactor-netty-http", "micro-proto", "grpc-proto"})
+  @Param({"micro", "micro-bytes", "rsocket", "grpc", "reactor-netty-http", "micro-proto", "grpc-proto",
+      "spring-rsocket"})
   public String impl;
 
   @Param({"1", "64", "256"})

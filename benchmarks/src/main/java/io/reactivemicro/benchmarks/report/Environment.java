@@ -17,7 +17,8 @@ final class Environment {
 
   private static final Pattern JAR = Pattern.compile("([a-zA-Z0-9.-]+?)-(\\d[\\w.-]*)\\.jar");
   private static final String[] LIBRARIES = {"rsocket-core", "grpc-core", "reactor-core", "reactor-netty-core",
-      "netty-transport", "jackson-databind", "protobuf-java", "jmh-core", "HdrHistogram"};
+      "netty-transport", "jackson-databind", "protobuf-java", "spring-boot", "spring-messaging", "jmh-core",
+      "HdrHistogram"};
 
   private Environment() {}
 

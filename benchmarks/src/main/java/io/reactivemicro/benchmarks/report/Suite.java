@@ -51,8 +51,9 @@ public final class Suite {
   record Scenario(String name, List<String> impls, @Nullable Class<?> benchmark, @Nullable String concurrency) {}
 
   static final List<String> RPC = List.of("micro", "micro-bytes", "rsocket", "grpc", "reactor-netty-http",
-      "micro-proto", "grpc-proto");
-  static final List<String> STREAMING = List.of("micro", "micro-bytes", "rsocket", "grpc", "micro-proto", "grpc-proto");
+      "micro-proto", "grpc-proto", "spring-rsocket");
+  static final List<String> STREAMING = List.of("micro", "micro-bytes", "rsocket", "grpc", "micro-proto", "grpc-proto",
+      "spring-rsocket");
 
   static final List<Scenario> SCENARIOS = List.of(
       new Scenario("request-response-c1", RPC, RequestResponseBenchmark.class, "1"),

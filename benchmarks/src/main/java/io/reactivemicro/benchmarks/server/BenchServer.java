@@ -16,6 +16,7 @@ import io.reactivemicro.Service;
 import io.reactivemicro.benchmarks.BenchHandler;
 import io.reactivemicro.benchmarks.GrpcBench;
 import io.reactivemicro.benchmarks.Payloads;
+import io.reactivemicro.benchmarks.spring.SpringBenchApplication;
 import io.reactivemicro.registry.Registry;
 import io.rsocket.Payload;
 import io.rsocket.RSocket;
@@ -39,6 +40,7 @@ import java.time.Duration;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.reactivestreams.Publisher;
+import org.springframework.context.ConfigurableApplicationContext;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -75,7 +77,7 @@ public final class BenchServer {
    * Starts a server.
    *
    * @param args the implementation ({@code micro}, {@code micro-bytes}, {@code micro-proto}, {@code rsocket},
-   *     {@code grpc}, {@code grpc-proto}, {@code reactor-netty-http}) and the scenario
+   *     {@code grpc}, {@code grpc-proto}, {@code reactor-netty-http}, {@code spring-rsocket}) and the scenario
    */
   public static void main(String[] args) throws IOException {
     String impl = args[0];
@@ -132,6 +134,7 @@ public final class BenchServer {
       case "grpc" -> grpc(grpcBytes());
       case "grpc-proto" -> grpc(new GrpcProtoService().bindService());
       case "reactor-netty-http" -> http();
+      case "spring-rsocket" -> springRSocket();
       default -> throw new IllegalArgumentException("unknown implementation " + impl);
     };
   }
@@ -313,6 +316,23 @@ public final class BenchServer {
         out.onCompleted();
       }
     });
+  }
+
+  /** A Spring Boot application serving its {@code @MessageMapping} routes over RSocket. */
+  private static Running springRSocket() {
+    ConfigurableApplicationContext application = SpringBenchApplication.start();
+    int port = SpringBenchApplication.port(application);
+    return new Running() {
+      @Override
+      public int port() {
+        return port;
+      }
+
+      @Override
+      public void close() {
+        application.close();
+      }
+    };
   }
 
   private static Running http() {

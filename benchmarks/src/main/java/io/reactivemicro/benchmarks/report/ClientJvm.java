@@ -34,7 +34,7 @@ public final class ClientJvm {
     boolean quick = args[0].equals("quick");
     String impl = args[1];
     Duration measure = quick ? Duration.ofSeconds(1) : Duration.ofSeconds(3);
-    Duration steadyLimit = quick ? Duration.ofSeconds(3) : Duration.ofSeconds(20);
+    Duration steadyLimit = quick ? Duration.ofSeconds(3) : Duration.ofSeconds(30);
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null && !line.equals("exit"); line = in.readLine()) {
       String[] command = line.trim().split("\\s+");

@@ -7,10 +7,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
-import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.ClientResponseObserver;
-import io.grpc.stub.StreamObserver;
 import io.reactivemicro.benchmarks.GrpcBench;
 import io.reactivemicro.benchmarks.Payloads;
 import java.util.concurrent.TimeUnit;
@@ -40,109 +37,19 @@ public final class GrpcDriver implements Driver {
   @Override
   public void call(Done done) {
     ClientCalls.asyncUnaryCall(channel.newCall(GrpcBench.ECHO, CallOptions.DEFAULT), Payloads.REQUEST,
-        new StreamObserver<byte[]>() {
-          @Override
-          public void onNext(byte[] value) {}
-
-          @Override
-          public void onError(Throwable error) {
-            done.done(error);
-          }
-
-          @Override
-          public void onCompleted() {
-            done.done(null);
-          }
-        });
+        GrpcObservers.unary(done));
   }
 
   @Override
   public Disposable stream(Messages messages) {
-    ClientCallStreamObserver<byte[]>[] started = newArray();
-    ClientCalls.asyncServerStreamingCall(channel.newCall(GrpcBench.STREAM, CallOptions.DEFAULT), Payloads.REQUEST,
-        new ClientResponseObserver<byte[], byte[]>() {
-          private final int replenish = Payloads.WINDOW - (Payloads.WINDOW >> 2);
-          private ClientCallStreamObserver<byte[]> call;
-          private int received;
-
-          @Override
-          public void beforeStart(ClientCallStreamObserver<byte[]> call) {
-            this.call = call;
-            started[0] = call;
-            call.disableAutoRequestWithInitial(Payloads.WINDOW);
-          }
-
-          @Override
-          public void onNext(byte[] value) {
-            messages.onMessage();
-            if (++received == replenish) {
-              received = 0;
-              call.request(replenish);
-            }
-          }
-
-          @Override
-          public void onError(Throwable error) {
-            messages.onEnd(error);
-          }
-
-          @Override
-          public void onCompleted() {
-            messages.onEnd(null);
-          }
-        });
-    ClientCallStreamObserver<byte[]> call = started[0];
-    return () -> call.cancel("stopped", null);
+    return GrpcObservers.<byte[]>stream(observer -> ClientCalls.asyncServerStreamingCall(
+        channel.newCall(GrpcBench.STREAM, CallOptions.DEFAULT), Payloads.REQUEST, observer), messages);
   }
 
   @Override
   public Channel channel(ChannelEvents events) {
-    ClientCallStreamObserver<byte[]>[] requests = newArray();
-    ClientCalls.asyncBidiStreamingCall(channel.newCall(GrpcBench.CHANNEL, CallOptions.DEFAULT),
-        new ClientResponseObserver<byte[], byte[]>() {
-          @Override
-          public void beforeStart(ClientCallStreamObserver<byte[]> call) {
-            requests[0] = call;
-            call.setOnReadyHandler(events::onReady);
-          }
-
-          @Override
-          public void onNext(byte[] value) {
-            events.onMessage();
-          }
-
-          @Override
-          public void onError(Throwable error) {
-            events.onEnd(error);
-          }
-
-          @Override
-          public void onCompleted() {
-            events.onEnd(null);
-          }
-        });
-    ClientCallStreamObserver<byte[]> call = requests[0];
-    return new Channel() {
-      @Override
-      public void send() {
-        call.onNext(Payloads.REQUEST);
-      }
-
-      @Override
-      public void complete() {
-        call.onCompleted();
-      }
-
-      @Override
-      public boolean ready() {
-        return call.isReady();
-      }
-    };
-  }
-
-  @SuppressWarnings("unchecked")
-  private static ClientCallStreamObserver<byte[]>[] newArray() {
-    return new ClientCallStreamObserver[1];
+    return GrpcObservers.<byte[]>channel(observer -> ClientCalls.asyncBidiStreamingCall(
+        channel.newCall(GrpcBench.CHANNEL, CallOptions.DEFAULT), observer), Payloads.REQUEST, events);
   }
 
   @Override

@@ -86,7 +86,7 @@ public final class MicroServerTransport implements ServerTransport {
           connection.addHandlerLast("micro.length", new RSocketLengthCodec(maxFrameLength));
           FrameGuard guard = new FrameGuard(service, false, pressure, options);
           connection.addHandlerLast("micro.frames", guard);
-          serve(router, peers, connection, new ServerConnection(connection, false, pressure), guard, pressure,
+          serve(router, peers, connection, new TransportConnection(connection, false, pressure), guard, pressure,
               maxFrameLength);
         }
 
@@ -112,7 +112,7 @@ public final class MicroServerTransport implements ServerTransport {
                 Connection connection = Connection.from(wsCtx.channel());
                 FrameGuard guard = new FrameGuard(service, true, pressure, options);
                 connection.addHandlerLast("micro.frames", guard);
-                serve(router, peers, connection, new ServerConnection(connection, true, pressure), guard,
+                serve(router, peers, connection, new TransportConnection(connection, true, pressure), guard,
                     pressure, maxFrameLength);
               }));
           ctx.channel().config().setAutoRead(true);

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Ties what a connection reads to what its peer reads. The connection is <em>blocked</em> while what waits
  * to be written is above its high-water mark: more than {@value #HIGH_BYTES} bytes or {@value #HIGH_FRAMES}
- * frames queued by rsocket-java (see {@link ServerConnection}), or Netty's outbound buffer above
+ * frames queued by rsocket-java (see {@link TransportConnection}), or Netty's outbound buffer above
  * {@link MicroServerTransport#WRITE_BUFFER_HIGH_WATER_MARK} (Netty's writability). While blocked, the
  * connection is not read, so a peer that sends requests and never reads the answers cannot make the server
  * hold more than that and the calls already in flight; and streams wait to emit (see {@link PacedFlux}).

@@ -14,6 +14,7 @@ import io.reactivemicro.transport.ConnectionFailedException;
 import io.reactivemicro.transport.spi.OutboundRequest;
 import io.reactivemicro.transport.TransportOptions;
 import io.rsocket.Payload;
+import io.rsocket.DuplexConnection;
 import io.rsocket.RSocket;
 import io.rsocket.core.RSocketConnector;
 import io.rsocket.exceptions.ApplicationErrorException;
@@ -22,7 +23,7 @@ import io.rsocket.exceptions.RejectedException;
 import io.rsocket.frame.FrameLengthCodec;
 import io.rsocket.frame.decoder.PayloadDecoder;
 import io.rsocket.metadata.WellKnownMimeType;
-import io.rsocket.transport.netty.client.TcpClientTransport;
+import io.rsocket.transport.netty.RSocketLengthCodec;
 import io.rsocket.util.ByteBufPayload;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -231,10 +232,29 @@ public final class RSocketClientTransport implements ClientTransport {
           .maxInboundPayloadSize(options.maxInboundPayloadSize())
           .payloadDecoder(PayloadDecoder.ZERO_COPY)
           .interceptors(registry -> registry.forRequestsInRequester(requester -> calls))
-          .connect(TcpClientTransport.create(tcp,
-              // RSocket refuses a frame limit above the payload limit.
-              Math.min(options.maxInboundPayloadSize(), FrameLengthCodec.FRAME_LENGTH_MASK)))
+          // RSocket refuses a frame limit above the payload limit.
+          .connect(tcpTransport(tcp, Math.min(options.maxInboundPayloadSize(), FrameLengthCodec.FRAME_LENGTH_MASK)))
           .subscribe(this::open, this::fail);
+    }
+
+    /**
+     * rsocket-java's TCP transport, with this library's connection: small frames leave as one buffer
+     * each ({@link Frames}) instead of a composite of the length prefix, header and payload.
+     */
+    private io.rsocket.transport.ClientTransport tcpTransport(TcpClient tcp, int maxFrameLength) {
+      return new io.rsocket.transport.ClientTransport() {
+        @Override
+        public int maxFrameLength() {
+          return maxFrameLength;
+        }
+
+        @Override
+        public Mono<DuplexConnection> connect() {
+          return tcp.doOnConnected(connection -> connection.addHandlerLast(new RSocketLengthCodec(maxFrameLength)))
+              .connect()
+              .map(connection -> new TransportConnection(connection, false, null));
+        }
+      };
     }
 
     private void open(RSocket open) {

@@ -8,30 +8,39 @@ import io.rsocket.frame.ErrorFrameCodec;
 import io.rsocket.frame.FrameLengthCodec;
 import io.rsocket.internal.BaseDuplexConnection;
 import java.net.SocketAddress;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 
 /**
- * A server connection's frames to and from rsocket-java, over TCP (with the 3-byte length prefix) or
- * WebSocket (one binary message a frame), telling {@link OutboundPressure} how much waits to be written.
+ * A connection's frames to and from rsocket-java, over TCP (with the 3-byte length prefix) or WebSocket
+ * (one binary message a frame). Small frames leave as one buffer each ({@link Frames}). On the server it
+ * tells {@link OutboundPressure} how much waits to be written.
  *
  * <p>rsocket-java queues outgoing frames without bound, and Reactor Netty takes at most 128 of them at a
  * time into the channel, so a queue of small frames never makes the channel unwritable however long it
  * grows. Counting what is queued here lets the connection stop reading, and streams stop emitting, once
  * that queue is above its high-water mark, whatever the size of the frames.
  */
-final class ServerConnection extends BaseDuplexConnection {
+final class TransportConnection extends BaseDuplexConnection {
 
   private final Connection connection;
   private final boolean websocket;
-  private final OutboundPressure pressure;
+  private final @Nullable OutboundPressure pressure;
 
-  ServerConnection(Connection connection, boolean websocket, OutboundPressure pressure) {
+  /**
+   * Wraps a connection.
+   *
+   * @param connection the connection, with a length codec in its pipeline unless it is a WebSocket
+   * @param websocket whether frames travel as WebSocket messages
+   * @param pressure what counts the frames waiting to be written, or {@code null} for none (a client)
+   */
+  TransportConnection(Connection connection, boolean websocket, @Nullable OutboundPressure pressure) {
     this.connection = connection;
     this.websocket = websocket;
     this.pressure = pressure;
-    Flux<ByteBuf> frames = sender.doOnNext(frame -> pressure.dequeued(frame.readableBytes()));
+    Flux<ByteBuf> frames = pressure == null ? sender : sender.doOnNext(frame -> pressure.dequeued(frame.readableBytes()));
     Mono<Void> sent = websocket
         ? connection.outbound().sendObject(frames.map(BinaryWebSocketFrame::new)).then()
         : connection.outbound().send(frames).then();
@@ -50,8 +59,10 @@ final class ServerConnection extends BaseDuplexConnection {
 
   @Override
   public void sendFrame(int streamId, ByteBuf frame) {
-    ByteBuf framed = websocket ? frame : FrameLengthCodec.encode(alloc(), frame.readableBytes(), frame);
-    pressure.enqueued(framed.readableBytes());
+    ByteBuf framed = websocket ? Frames.contiguous(alloc(), frame) : Frames.withLength(alloc(), frame);
+    if (pressure != null) {
+      pressure.enqueued(framed.readableBytes());
+    }
     super.sendFrame(streamId, framed);
   }
 
@@ -79,6 +90,6 @@ final class ServerConnection extends BaseDuplexConnection {
 
   @Override
   public String toString() {
-    return "ServerConnection{" + connection.channel() + (websocket ? ", websocket}" : "}");
+    return "TransportConnection{" + connection.channel() + (websocket ? ", websocket}" : "}");
   }
 }

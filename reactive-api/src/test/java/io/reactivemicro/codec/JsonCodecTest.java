@@ -5,12 +5,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.ValueSerializer;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
 
 class JsonCodecTest {
 
@@ -150,6 +161,113 @@ class JsonCodecTest {
 
     assertThat(codec.decoder(Map.class).decode(ByteBuffer.wrap(json))).isEqualTo(value);
     assertThat(codec.decoder(String.class).decode(utf8("\"plain\""))).isEqualTo("plain");
+  }
+
+  @Test
+  void successiveMessagesOnOneThreadAreEachACompleteValue() throws IOException {
+    Codec.Encoder numbers = codec.encoder(Integer.class);
+    Codec.Encoder items = codec.encoder(Item.class);
+
+    assertThat(new String(numbers.encode(1), StandardCharsets.UTF_8)).isEqualTo("1");
+    assertThat(new String(numbers.encode(2), StandardCharsets.UTF_8)).isEqualTo("2");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    numbers.encode(3, out);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("3");
+    assertThat(new String(items.encode(new Item("a", 1, List.of())), StandardCharsets.UTF_8))
+        .isEqualTo("{\"name\":\"a\",\"count\":1,\"tags\":[]}");
+  }
+
+  @Test
+  void aMessageLargerThanJacksonsBufferIsWholeAndTheNextOneIsSmallAgain() throws IOException {
+    String large = "x".repeat(100_000);
+    Codec.Encoder strings = codec.encoder(String.class);
+
+    assertThat(strings.encode(large)).hasSize(large.length() + 2);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    strings.encode(large, out);
+    assertThat(out.size()).isEqualTo(large.length() + 2);
+    assertThat(new String(strings.encode("y"), StandardCharsets.UTF_8)).isEqualTo("\"y\"");
+  }
+
+  @Test
+  void aFailedMessageLeavesNothingBehindForTheNext() throws IOException {
+    JsonCodec failing = new JsonCodec(JsonMapper.builder()
+        .addModule(new SimpleModule().addSerializer(Positive.class, new ValueSerializer<Positive>() {
+          @Override
+          public void serialize(Positive value, JsonGenerator gen, SerializationContext context) {
+            gen.writeStartObject();
+            gen.writeName("half");
+            throw new IllegalStateException("refused " + value.value());
+          }
+        }))
+        .build());
+    Codec.Encoder refused = failing.encoder(Positive.class);
+    Codec.Encoder items = failing.encoder(Item.class);
+
+    assertThatThrownBy(() -> refused.encode(new Positive(1))).hasMessageContaining("refused 1");
+    assertThat(new String(items.encode(new Item("b", 2, List.of("c"))), StandardCharsets.UTF_8))
+        .isEqualTo("{\"name\":\"b\",\"count\":2,\"tags\":[\"c\"]}");
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    OutputStream broken = new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        throw new IOException("disk full");
+      }
+    };
+    assertThatThrownBy(() -> items.encode(new Item("d", 4, List.of()), broken))
+        .isInstanceOf(IOException.class).hasMessage("disk full");
+    items.encode(new Item("e", 5, List.of()), out);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("{\"name\":\"e\",\"count\":5,\"tags\":[]}");
+  }
+
+  @Test
+  void aSerializerEncodingWithTheSameCodecGetsAGeneratorOfItsOwn() {
+    JsonCodec[] self = new JsonCodec[1];
+    self[0] = new JsonCodec(JsonMapper.builder()
+        .addModule(new SimpleModule().addSerializer(Positive.class, new ValueSerializer<Positive>() {
+          @Override
+          public void serialize(Positive value, JsonGenerator gen, SerializationContext context) {
+            byte[] inner = self[0].encoder(Item.class).encode(new Item("inner", value.value(), List.of()));
+            gen.writeString(new String(inner, StandardCharsets.UTF_8));
+          }
+        }))
+        .build());
+
+    byte[] json = self[0].encoder(Positive.class).encode(new Positive(7));
+
+    assertThat(self[0].decoder(String.class).decode(ByteBuffer.wrap(json)))
+        .isEqualTo("{\"name\":\"inner\",\"count\":7,\"tags\":[]}");
+  }
+
+  @Test
+  void threadsEncodingAtOnceKeepTheirMessagesApart() throws Exception {
+    Codec.Encoder encoder = codec.encoder(Item.class);
+    Codec.Decoder decoder = codec.decoder(Item.class);
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        String name = "thread-" + t;
+        results.add(threads.submit(() -> {
+          for (int i = 0; i < 5_000; i++) {
+            Item item = new Item(name, i, List.of(name));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            encoder.encode(item, out);
+            if (!item.equals(decoder.decode(ByteBuffer.wrap(encoder.encode(item))))
+                || !item.equals(decoder.decode(ByteBuffer.wrap(out.toByteArray())))) {
+              return false;
+            }
+          }
+          return true;
+        }));
+      }
+      for (Future<Boolean> result : results) {
+        assertThat(result.get(60, TimeUnit.SECONDS)).isTrue();
+      }
+    } finally {
+      threads.shutdownNow();
+    }
   }
 
   @SuppressWarnings("unused")

@@ -44,8 +44,8 @@ public abstract class LoadBenchmark {
   private Usage clientAtStart;
   private Usage serverAtStart;
   private long opsAtStart;
-  private Usage clientUsage = new Usage(0, 0);
-  private Usage serverUsage = new Usage(0, 0);
+  private Usage clientUsage = Usage.NONE;
+  private Usage serverUsage = Usage.NONE;
   private long measuredOps;
   private final Map<String, Object> roundFields = new LinkedHashMap<>();
 
@@ -57,6 +57,13 @@ public abstract class LoadBenchmark {
 
   /** How far apart (max / min) the throughput of those windows may be. */
   static final double STEADY_SPREAD = 1.10;
+
+  /**
+   * The most time the JIT compilers of the client JVM, and those of the server JVM, may spend over those
+   * windows, in milliseconds (2.5% of the windows' length): until then hot code is still being compiled,
+   * and throughput that looks steady may be that of code not yet compiled.
+   */
+  static final long STEADY_COMPILE_MILLIS = 50;
 
   /** Returns the scenario's name in the results. */
   protected abstract String scenario();
@@ -128,7 +135,8 @@ public abstract class LoadBenchmark {
   /**
    * Runs one round of the suite outside JMH's loop: sets up as a trial does (connects, warms up by a
    * number of operations), waits until the throughput of {@link #STEADY_WINDOWS} consecutive windows of
-   * {@link #STEADY_WINDOW} lies within {@link #STEADY_SPREAD} of each other (or {@code steadyLimit}
+   * {@link #STEADY_WINDOW} lies within {@link #STEADY_SPREAD} of each other while neither JVM's JIT
+   * compilers spent more than {@link #STEADY_COMPILE_MILLIS} over them (or {@code steadyLimit}
    * passes, which the outcome says), measures for {@code measure}, and writes the round's outcome, with
    * {@code ops_per_s}, {@code warm_up_s} and {@code steady}. A JVM that runs several rounds keeps its
    * compiled code from one to the next, as a real client does; each round opens its own connections.
@@ -168,25 +176,38 @@ public abstract class LoadBenchmark {
   private boolean awaitSteady(Duration limit) {
     long deadline = System.nanoTime() + limit.toNanos();
     double[] rates = new double[STEADY_WINDOWS];
+    long[] compiled = new long[STEADY_WINDOWS];
     int filled = 0;
     long lastOps = load.completedOps();
     long lastAt = System.nanoTime();
+    long lastClientCompiled = Usage.sample().compileMillis();
+    long lastServerCompiled = control.usage().compileMillis();
     while (System.nanoTime() < deadline) {
       LockSupport.parkNanos(STEADY_WINDOW.toNanos());
       long ops = load.completedOps();
       long at = System.nanoTime();
+      long clientCompiled = Usage.sample().compileMillis();
+      long serverCompiled = control.usage().compileMillis();
       rates[filled % STEADY_WINDOWS] = (ops - lastOps) * 1e9 / (at - lastAt);
+      // The busier JVM's compilers decide.
+      compiled[filled % STEADY_WINDOWS] = Math.max(clientCompiled - lastClientCompiled,
+          serverCompiled - lastServerCompiled);
       filled++;
       lastOps = ops;
       lastAt = at;
+      lastClientCompiled = clientCompiled;
+      lastServerCompiled = serverCompiled;
       if (filled >= STEADY_WINDOWS) {
         double min = Double.MAX_VALUE;
         double max = 0;
-        for (double rate : rates) {
-          min = Math.min(min, rate);
-          max = Math.max(max, rate);
+        long compiling = 0;
+        for (int i = 0; i < STEADY_WINDOWS; i++) {
+          min = Math.min(min, rates[i]);
+          max = Math.max(max, rates[i]);
+          compiling += compiled[i];
         }
-        if (min > 0 && max / min <= STEADY_SPREAD) {
+        roundFields.put("warm_up_compile_ms", compiling);
+        if (min > 0 && max / min <= STEADY_SPREAD && compiling <= STEADY_COMPILE_MILLIS) {
           return true;
         }
       }

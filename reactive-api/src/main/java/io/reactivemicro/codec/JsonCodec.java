@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code encoding/json} does, so services can add fields without breaking older callers.
  *
  * <p>Each thread that encodes keeps one JSON generator (with Jackson's output buffer, about 8 KB) and a
- * small array for {@link Encoder#encode(Object)}, reused from message to message while the thread lives.
+ * small array for {@link Encoder#encode(Object)}, and each thread that decodes from direct buffers an
+ * array of at most 16 KB, reused from message to message while the thread lives.
  */
 public final class JsonCodec implements Codec {
 
@@ -164,7 +165,8 @@ public final class JsonCodec implements Codec {
   }
 
   /**
-   * A thread's JSON generator, kept from one message to the next. Making a generator (its contexts, its
+   * A thread's JSON generator, kept from one message to the next, and the array a direct buffer's bytes
+   * are decoded from. Making a generator (its contexts, its
    * buffer from the recycler, the buffer's release on close) cost about as much as writing a small
    * record with it. Between calls the generator writes into nothing; during a call, into the call's
    * target. Each message is a complete root value and is flushed before the call returns, so the next
@@ -174,13 +176,26 @@ public final class JsonCodec implements Codec {
    */
   private static final class Generators extends OutputStream {
 
-    /** Where the bytes of {@link Encoder#encode(Object)} gather; it keeps at most this many bytes. */
+    /**
+     * The most bytes the array of {@link Encoder#encode(Object)} and the decoding array keep; a larger
+     * message to decode gets an array of its own.
+     */
     private static final int SINK_RETAINED = 16 * 1024;
 
     final Sink sink = new Sink();
     @Nullable JsonGenerator generator;
     @Nullable OutputStream target;
     boolean busy;
+    private byte[] scratch = new byte[256];
+    boolean reading;
+
+    /** Returns the thread's array for decoding, at least {@code length} bytes long. */
+    byte[] scratch(int length) {
+      if (scratch.length < length) {
+        scratch = new byte[Math.max(length, scratch.length * 2)];
+      }
+      return scratch;
+    }
 
     @Override
     public void write(int b) throws IOException {
@@ -251,9 +266,22 @@ public final class JsonCodec implements Codec {
         if (data.hasArray()) {
           return reader.readValue(data.array(), data.arrayOffset() + data.position(), length);
         }
-        byte[] copy = new byte[length];
-        data.get(data.position(), copy);
-        return reader.readValue(copy);
+        Generators generators = generators();
+        if (generators.reading || length > Generators.SINK_RETAINED) {
+          byte[] copy = new byte[length];
+          data.get(data.position(), copy);
+          return reader.readValue(copy);
+        }
+        // Jackson keeps nothing of its input once the value is read, so a direct buffer's bytes are
+        // copied into this thread's scratch array rather than a new one per message.
+        generators.reading = true;
+        try {
+          byte[] scratch = generators.scratch(length);
+          data.get(data.position(), scratch, 0, length);
+          return reader.readValue(scratch, 0, length);
+        } finally {
+          generators.reading = false;
+        }
       } catch (JacksonException e) {
         throw new CodecException("malformed JSON for " + javaType.getRawClass().getSimpleName() + ": "
             + e.getOriginalMessage(), e);

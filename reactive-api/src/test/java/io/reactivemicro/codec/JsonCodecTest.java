@@ -18,7 +18,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
@@ -161,6 +164,42 @@ class JsonCodecTest {
 
     assertThat(codec.decoder(Map.class).decode(ByteBuffer.wrap(json))).isEqualTo(value);
     assertThat(codec.decoder(String.class).decode(utf8("\"plain\""))).isEqualTo("plain");
+  }
+
+  @Test
+  void directBuffersOfEverySizeDecodeOneAfterAnother() {
+    Codec.Decoder decoder = codec.decoder(Item.class);
+    for (int size : new int[] {10, 300, 20_000, 5}) {
+      Item item = new Item("n".repeat(size), size, List.of());
+      byte[] json = codec.encoder(Item.class).encode(item);
+      ByteBuffer direct = ByteBuffer.allocateDirect(json.length + 2);
+      direct.put((byte) ' ').put(json).flip().position(1);
+
+      assertThat(decoder.decode(direct)).isEqualTo(item);
+    }
+  }
+
+  @Test
+  void aDeserializerDecodingWithTheSameCodecDoesNotDisturbTheOuterMessage() {
+    JsonCodec[] self = new JsonCodec[1];
+    self[0] = new JsonCodec(JsonMapper.builder()
+        .addModule(new SimpleModule().addDeserializer(Positive.class, new ValueDeserializer<Positive>() {
+          @Override
+          public Positive deserialize(JsonParser parser, DeserializationContext context) {
+            byte[] inner = "{\"name\":\"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz\",\"count\":9,\"tags\":[]}"
+                .getBytes(StandardCharsets.UTF_8);
+            ByteBuffer direct = ByteBuffer.allocateDirect(inner.length).put(inner).flip();
+            Item item = (Item) self[0].decoder(Item.class).decode(direct);
+            return new Positive(item.count() + parser.getIntValue());
+          }
+        }))
+        .build());
+    byte[] outer = "[1,2]".getBytes(StandardCharsets.UTF_8);
+    ByteBuffer direct = ByteBuffer.allocateDirect(outer.length).put(outer).flip();
+
+    Object decoded = self[0].decoder(new TypeRef<List<Positive>>() {}.type()).decode(direct);
+
+    assertThat(decoded).isEqualTo(List.of(new Positive(10), new Positive(11)));
   }
 
   @Test

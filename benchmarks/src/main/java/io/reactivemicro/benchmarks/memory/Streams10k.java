@@ -56,6 +56,7 @@ public final class Streams10k {
       double seconds = (System.nanoTime() - start) / 1e9;
       long serverOpen = server.heapAfterGc();
       long clientOpen = BenchServer.heapAfterGc();
+      holdForProfiling();
       streams.forEach(Disposable::dispose);
       Thread.sleep(500);
       long serverAfter = server.heapAfterGc();
@@ -71,6 +72,18 @@ public final class Streams10k {
           .write();
     }
     System.exit(0);
+  }
+
+  /**
+   * Keeps every stream open for {@code BENCH_HOLD_SECONDS} seconds when that variable is set, so that a
+   * heap histogram of the server ({@code jmap -histo:live PID}) can be taken with them open.
+   */
+  private static void holdForProfiling() throws InterruptedException {
+    String hold = System.getenv("BENCH_HOLD_SECONDS");
+    if (hold != null && !hold.isBlank()) {
+      System.out.println("# every stream open; holding " + hold.trim() + " s");
+      Thread.sleep(Long.parseLong(hold.trim()) * 1000);
+    }
   }
 
   /** Opens streams and waits until each has sent its first message. */

@@ -57,7 +57,10 @@ final class Frames {
       if (prefix) {
         copy.writeMedium(length);
       }
-      copy.writeBytes(frame, frame.readerIndex(), length);
+      // Read out of the frame part by part: writing a composite into a buffer would first merge its
+      // parts into a temporary NIO buffer.
+      frame.getBytes(frame.readerIndex(), copy, copy.writerIndex(), length);
+      copy.writerIndex(copy.writerIndex() + length);
       ByteBuf result = copy;
       copy = null;
       return result;

@@ -13,8 +13,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Compares the ratios of two runs: for every scenario and implementation measured in both, its
  * throughput over its scenario's baseline (raw {@code rsocket}, or {@code reactor-netty-http} for
- * {@code http-post}), and its CPU time per operation over the baseline's on each side. Two full runs
- * in a row of a sound method agree within {@link #TOLERANCE} on each.
+ * {@code http-post}), and its CPU time per operation over the baseline's on each side, each the median
+ * of the ratios within a round ({@link Ratios}). Two full runs in a row of a sound method agree within
+ * {@link #TOLERANCE} on each.
  *
  * <pre>
  * java ... io.reactivemicro.benchmarks.report.Agreement benchmarks/results/previous.json benchmarks/results/latest.json
@@ -85,11 +86,8 @@ public final class Agreement {
   }
 
   private static @Nullable Double ratio(List<Row> rows, String scenario, String impl, String baseline, String key) {
-    Row row = Goals.find(rows, scenario, impl);
-    Row base = Goals.find(rows, scenario, baseline);
-    Double ours = row == null ? null : row.number(key);
-    Double theirs = base == null ? null : base.number(key);
-    return ours == null || theirs == null || theirs == 0 ? null : ours / theirs;
+    Ratios.Ratio ratio = Ratios.of(Goals.find(rows, scenario, impl), Goals.find(rows, scenario, baseline), key);
+    return ratio == null ? null : ratio.median();
   }
 
   /**

@@ -23,8 +23,9 @@ final class Goals {
   private Goals() {}
 
   /**
-   * Checks the goals against a run's rows, each figure the median of the run's rounds. A goal whose rows
-   * are missing is not measured.
+   * Checks the goals against a run's rows: a throughput goal against the median of the ratios within each
+   * round ({@link Ratios}), the others against the median of the run's rounds. A goal whose rows are
+   * missing is not measured.
    */
   static List<Goal> check(List<Row> rows) {
     List<Goal> goals = new ArrayList<>();
@@ -71,8 +72,14 @@ final class Goals {
 
   private static Goal ratio(List<Row> rows, String scenario, String ours, String theirs, double goal) {
     String unit = scenario.startsWith("request-response") || scenario.equals("http-post") ? "ops/s" : "msgs/s";
-    return atLeast(scenario, ours + " " + unit + " ≥ " + goal + "× " + theirs,
-        number(rows, scenario, ours, "ops_per_s"), number(rows, scenario, theirs, "ops_per_s"), goal);
+    String description = ours + " " + unit + " ≥ " + goal + "× " + theirs;
+    Ratios.Ratio ratio = Ratios.of(find(rows, scenario, ours), find(rows, scenario, theirs), "ops_per_s");
+    if (ratio == null) {
+      return new Goal(scenario, description, "—", null);
+    }
+    String measured = ratio.rounds() < 2 ? String.format(Locale.ROOT, "%.2f×", ratio.median())
+        : String.format(Locale.ROOT, "%.2f× (%.2f–%.2f)", ratio.median(), ratio.min(), ratio.max());
+    return new Goal(scenario, description, measured, ratio.median() >= goal);
   }
 
   private static @Nullable Double number(List<Row> rows, String scenario, String impl, String key) {
@@ -88,16 +95,4 @@ final class Goals {
     }
     return null;
   }
-
-
-
-  private static Goal atLeast(String scenario, String description, @Nullable Double ours, @Nullable Double theirs,
-      double ratio) {
-    if (ours == null || theirs == null || theirs == 0) {
-      return new Goal(scenario, description, "—", null);
-    }
-    double measured = ours / theirs;
-    return new Goal(scenario, description, String.format(Locale.ROOT, "%.2f×", measured), measured >= ratio);
-  }
-
 }

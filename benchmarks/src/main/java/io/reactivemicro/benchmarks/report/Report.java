@@ -96,10 +96,13 @@ final class Report {
         .append(env.get("load_average_before")).append(" before the run, ").append(env.get("load_average_after"))
         .append(" after.\n\n");
     md.append(validityText());
+    md.append("## At a glance\n\n").append(glanceTable()).append('\n');
     md.append("## Goals\n\n").append(goalsTable()).append('\n');
     md.append("## Results\n\n").append(resultsTable()).append(failuresText()).append('\n');
     md.append("Ratios (×) compare an implementation with its scenario's baseline: raw `rsocket`, or ")
-        .append("`reactor-netty-http` for `http-post`. Latencies are HdrHistogram percentiles in microseconds: ")
+        .append("`reactor-netty-http` for `http-post`. A throughput ratio is the median of the ratios within each ")
+        .append("round, with the lowest and highest in brackets: the implementations of a round run one after ")
+        .append("the other, so a while in which the machine ran slow falls on both sides of the ratio. Latencies are HdrHistogram percentiles in microseconds: ")
         .append("call round trips for request-response and `http-post`, each request's echo for `channel`, the gap ")
         .append("between consecutive messages for `request-stream`, the first message of each stream for ")
         .append("`streams-10k`, and each request(1) to its message for `slow-consumer`.\n\n");
@@ -128,6 +131,48 @@ final class Report {
     return md.toString();
   }
 
+  /** The columns of the table at a glance, each an implementation with its heading. */
+  private static final List<List<String>> GLANCE_COLUMNS = List.of(List.of("micro", "micro"),
+      List.of("micro-bytes", "micro-bytes"), List.of("micro-proto", "micro-proto"),
+      List.of("rsocket", "rsocket (raw)"), List.of("grpc", "grpc"), List.of("grpc-proto", "grpc-proto"),
+      List.of("spring-rsocket", "spring-rsocket"), List.of("reactor-netty-http", "reactor-netty-http"));
+
+  /**
+   * Returns one line per headline figure and one column per implementation: the table the project's README
+   * shows.
+   */
+  String glanceTable() {
+    StringBuilder md = new StringBuilder("| scenario |");
+    GLANCE_COLUMNS.forEach(column -> md.append(' ').append(column.get(1)).append(" |"));
+    md.append("\n|---|").append("---:|".repeat(GLANCE_COLUMNS.size())).append('\n');
+    glanceLine(md, "request-response, 1 in flight, calls/s", "request-response-c1", "ops_per_s", "%,.0f");
+    glanceLine(md, "request-response, 64 in flight, calls/s", "request-response-c64", "ops_per_s", "%,.0f");
+    glanceLine(md, "request-response, 256 in flight, calls/s", "request-response-c256", "ops_per_s", "%,.0f");
+    glanceLine(md, "request-response, 1 in flight, p50 µs", "request-response-c1", "p50_us", "%,.1f");
+    glanceLine(md, "request-response, 64 in flight, p99 µs", "request-response-c64", "p99_us", "%,.0f");
+    glanceLine(md, "request-stream, messages/s", "request-stream", "ops_per_s", "%,.0f");
+    glanceLine(md, "channel (echo), messages/s", "channel", "ops_per_s", "%,.0f");
+    glanceLine(md, "http-post (curl path), calls/s", "http-post", "ops_per_s", "%,.0f");
+    glanceLine(md, "streams-10k, server heap per open stream", "streams-10k", "heap_bytes_per_stream", "%.0f B");
+    md.append("| slow-consumer, server heap growth |");
+    for (List<String> column : GLANCE_COLUMNS) {
+      Row row = Goals.find(rows, "slow-consumer", column.get(0));
+      Double growth = row == null ? null : row.number("heap_growth_bytes");
+      md.append(growth == null ? "" : String.format(Locale.ROOT, " %.2f MB", growth / 1024 / 1024)).append(" |");
+    }
+    return md.append('\n').toString();
+  }
+
+  private void glanceLine(StringBuilder md, String heading, String scenario, String key, String format) {
+    md.append("| ").append(heading).append(" |");
+    for (List<String> column : GLANCE_COLUMNS) {
+      Row row = Goals.find(rows, scenario, column.get(0));
+      Double value = row == null ? null : row.number(key);
+      md.append(value == null ? "" : " " + String.format(Locale.ROOT, format, value)).append(" |");
+    }
+    md.append('\n');
+  }
+
   private String resultsTable() {
     StringBuilder md = new StringBuilder(
         "| scenario | impl | ops/s | ops/s × baseline | p50 µs | p99 µs | p99.9 µs | p99 × baseline | heap | errors |\n"
@@ -142,7 +187,7 @@ final class Report {
         }
         md.append("| `").append(scenario.name()).append("` | `").append(impl).append("` | ")
             .append(integer(row.opsPerSecond())).append(spread(row)).append(" | ")
-            .append(ratio(row.opsPerSecond(), base == null || row == base ? null : base.opsPerSecond())).append(" | ")
+            .append(row == base ? "" : pairedRatio(row, base)).append(" | ")
             .append(decimal(row.number("p50_us"))).append(" | ")
             .append(decimal(row.p99())).append(" | ")
             .append(decimal(row.number("p999_us"))).append(" | ")
@@ -169,6 +214,11 @@ final class Report {
     Object rounds = env.get("rounds");
     text.append("Each throughput figure is the median of ").append(rounds).append(rounds instanceof Number n
             && n.intValue() == 1 ? " round" : " interleaved rounds, with the lowest and highest in brackets")
+        .append(env.get("repeated_measurements") instanceof Number repeated && repeated.intValue() > 0
+            ? "; " + repeated + " measurements during which the machine ran slow were repeated"
+                + (env.get("disturbed_measurements") instanceof Number left && left.intValue() > 0
+                    ? " (" + left + " still slow after " + Suite.REPEAT_PASSES + " tries are counted as measured)" : "")
+            : "")
         .append(". Other processes took at most ").append(percent(env.get("foreign_cpu_share_max")))
         .append(" of the machine during a measurement (median ").append(percent(env.get("foreign_cpu_share_median")))
         .append("), the hypervisor stole at most ").append(percent(env.get("steal_share_max"))).append(".");
@@ -233,6 +283,16 @@ final class Report {
       return "—";
     }
     return value >= 100 ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.1f", value);
+  }
+
+  /** Returns the median of the per-round throughput ratios, with the lowest and highest beside it. */
+  private static String pairedRatio(Row row, @Nullable Row base) {
+    Ratios.Ratio ratio = Ratios.of(row, base, "ops_per_s");
+    if (ratio == null) {
+      return "";
+    }
+    return ratio.rounds() < 2 ? String.format(Locale.ROOT, "%.2f×", ratio.median())
+        : String.format(Locale.ROOT, "%.2f× (%.2f–%.2f)", ratio.median(), ratio.min(), ratio.max());
   }
 
   private static String ratio(@Nullable Double value, @Nullable Double base) {

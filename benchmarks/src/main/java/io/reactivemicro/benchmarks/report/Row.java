@@ -1,6 +1,8 @@
 package io.reactivemicro.benchmarks.report;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +19,20 @@ public record Row(String scenario, String impl, Map<String, Object> fields) {
   public @Nullable Double number(String key) {
     Object value = fields.get(key);
     return value instanceof Number n ? n.doubleValue() : null;
+  }
+
+  /**
+   * Returns a figure's value in each round, indexed by round number less one, {@code null} for a round
+   * that did not measure it; empty when the row does not keep the figure round by round.
+   */
+  public List<@Nullable Double> perRound(String key) {
+    List<@Nullable Double> values = new ArrayList<>();
+    if (fields.get("rounds_" + key) instanceof List<?> list) {
+      for (Object value : list) {
+        values.add(value instanceof Number n ? n.doubleValue() : null);
+      }
+    }
+    return values;
   }
 
   /** Returns operations per second, or {@code null}. */

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -32,12 +33,15 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * <p>Each throughput figure is the median of {@code --rounds} rounds (5 by default; 1 with
- * {@code --quick}, a smoke check that every scenario runs), with the lowest and highest beside it. In a
- * round every scenario runs once on each implementation, the implementations interleaved and their order
- * rotated from round to round (A B C, B C A, C A B, ...), so that a slow minute of the machine falls on
- * all of them alike; each implementation keeps one client JVM for the whole run ({@link ClientJvm}), and
- * each measurement starts once its throughput is steady. Around every measurement the suite samples
- * how much of the machine other processes took and how much the hypervisor stole
+ * {@code --quick}, a smoke check that every scenario runs), with the lowest and highest beside it, and
+ * each ratio between two implementations the median of their ratios within a round ({@link Ratios}). In
+ * a round every scenario runs once on each implementation, the implementations interleaved and their
+ * order rotated from round to round (A B C, B C A, C A B, ...), so that a slow minute of the machine
+ * falls on all of them alike; each implementation keeps one client JVM for the whole run
+ * ({@link ClientJvm}), and each measurement starts once its throughput is steady. After the rounds, a
+ * full run measures again, up to {@link #REPEAT_PASSES} times, each round during which the machine ran
+ * slow ({@link Disturbance}), and counts the new measurement in its place. Around every measurement the
+ * suite samples how much of the machine other processes took and how much the hypervisor stole
  * ({@link MachineLoad}); a run in which that exceeded {@link #BUSY_SHARE} or {@link #STEAL_SHARE} in more
  * than {@link #BUSY_ROUNDS_ALLOWED} of its measurements marks itself invalid.
  *
@@ -74,6 +78,9 @@ public final class Suite {
   /** The share of a run's measurements that may be busy before the run is invalid. */
   static final double BUSY_ROUNDS_ALLOWED = 0.05;
 
+  /** How many times a full run measures again the rounds the machine slowed down ({@link Disturbance}). */
+  static final int REPEAT_PASSES = 2;
+
   private final boolean quick;
   private final int rounds;
   private final Pattern only;
@@ -82,6 +89,8 @@ public final class Suite {
   private final Path root;
   private final Path out;
   private final Map<String, ServerProcess> servers = new LinkedHashMap<>();
+  private int repeated;
+  private int stillSlowed;
 
   private Suite(String[] args) {
     boolean quickFlag = false;
@@ -153,6 +162,8 @@ public final class Suite {
     boolean partial = !only.pattern().equals(".*") || impls != null;
     Map<String, Object> env = Environment.describe(quick, loadBefore, Duration.ofNanos(System.nanoTime() - start));
     env.put("rounds", rounds);
+    env.put("repeated_measurements", repeated);
+    env.put("disturbed_measurements", stillSlowed);
     quietness.describe(env);
     List<Goal> goals = Goals.check(rows);
     Report report = new Report(env, rows, goals, failures, SCENARIOS);
@@ -236,40 +247,55 @@ public final class Suite {
       pids.add(ProcessHandle.current().pid());
       servers.values().forEach(server -> pids.add(server.pid()));
       clients.values().forEach(client -> pids.add(client.pid()));
-      Map<String, List<Map<String, Object>>> outcomes = new LinkedHashMap<>();
+      Map<String, Map<Integer, Map<String, Object>>> outcomes = new LinkedHashMap<>();
       for (int round = 1; round <= rounds; round++) {
         System.out.println("# round " + round + " of " + rounds);
         for (Scenario scenario : selected) {
           if (scenario.benchmark() == null) {
             continue;
           }
-          List<String> order = rotated(scenario.impls(), round - 1);
-          for (String impl : order) {
-            MachineLoad before = MachineLoad.sample(pids);
-            boolean ok = clients.get(impl).run(scenario.name(), round, Duration.ofMinutes(3));
-            MachineLoad after = MachineLoad.sample(pids);
-            quietness.add(after.foreignShareSince(before), after.stealShareSince(before));
-            Map<String, Object> outcome = Outcome.read(scenario.name(), impl, round);
-            if (!ok || outcome.get("ops_per_s") == null) {
+          for (String impl : rotated(scenario.impls(), round - 1)) {
+            Map<String, Object> measured = measure(clients.get(impl), scenario.name(), impl, round, pids, quietness);
+            if (measured == null) {
               failures.add(scenario.name() + " / " + impl + " round " + round
                   + ": the benchmark failed; see its output above");
               continue;
             }
-            Map<String, Object> measured = new LinkedHashMap<>(outcome);
-            measured.put("foreign_cpu_share", Math.round(after.foreignShareSince(before) * 1000) / 1000.0);
-            outcomes.computeIfAbsent(scenario.name() + "\n" + impl, k -> new ArrayList<>()).add(measured);
+            outcomes.computeIfAbsent(scenario.name() + "\n" + impl, k -> new TreeMap<>()).put(round, measured);
           }
         }
       }
+      int repeated = 0;
+      for (int pass = 1; pass <= (quick ? 0 : REPEAT_PASSES); pass++) {
+        List<String[]> slowed = slowed(selected, outcomes);
+        if (slowed.isEmpty()) {
+          break;
+        }
+        System.out.println("# the machine ran slow during " + slowed.size() + " measurements; measuring them again ("
+            + pass + " of " + REPEAT_PASSES + ")");
+        for (String[] which : slowed) {
+          int round = Integer.parseInt(which[2]);
+          Map<String, Object> measured = measure(clients.get(which[1]), which[0], which[1], round, pids, quietness);
+          if (measured != null) {
+            measured.put("repeated", pass);
+            outcomes.get(which[0] + "\n" + which[1]).put(round, measured);
+            repeated++;
+          }
+        }
+      }
+      this.repeated = repeated;
+      this.stillSlowed = quick ? 0 : slowed(selected, outcomes).size();
       List<Row> rows = new ArrayList<>();
       for (Scenario scenario : selected) {
         if (scenario.benchmark() == null) {
           continue;
         }
         for (String impl : scenario.impls()) {
-          List<Map<String, Object>> measured = outcomes.get(scenario.name() + "\n" + impl);
+          Map<Integer, Map<String, Object>> measured = outcomes.get(scenario.name() + "\n" + impl);
           if (measured != null) {
-            rows.add(Row.of(scenario.name(), impl, Rounds.median(measured)));
+            Map<String, Object> median = Rounds.median(new ArrayList<>(measured.values()));
+            median.put("repeated", measured.values().stream().filter(o -> o.containsKey("repeated")).count());
+            rows.add(Row.of(scenario.name(), impl, median));
           }
         }
       }
@@ -277,6 +303,41 @@ public final class Suite {
     } finally {
       clients.values().forEach(ClientProcess::close);
     }
+  }
+
+  /**
+   * Measures one round of a scenario on an implementation, noting how busy the machine was meanwhile.
+   *
+   * @return the outcome, with {@code foreign_cpu_share}, or {@code null} when the benchmark failed
+   */
+  private @Nullable Map<String, Object> measure(ClientProcess client, String scenario, String impl, int round,
+      List<Long> pids, Quietness quietness) throws IOException, InterruptedException {
+    MachineLoad before = MachineLoad.sample(pids);
+    boolean ok = client.run(scenario, round, Duration.ofMinutes(3));
+    MachineLoad after = MachineLoad.sample(pids);
+    quietness.add(after.foreignShareSince(before), after.stealShareSince(before));
+    Map<String, Object> outcome = Outcome.read(scenario, impl, round);
+    if (!ok || outcome.get("ops_per_s") == null) {
+      return null;
+    }
+    Map<String, Object> measured = new LinkedHashMap<>(outcome);
+    measured.put("foreign_cpu_share", Math.round(after.foreignShareSince(before) * 1000) / 1000.0);
+    return measured;
+  }
+
+  /** Returns each measurement the machine slowed down ({@link Disturbance}), as scenario, implementation, round. */
+  private static List<String[]> slowed(List<Scenario> selected, Map<String, Map<Integer, Map<String, Object>>> outcomes) {
+    List<String[]> slowed = new ArrayList<>();
+    for (Scenario scenario : selected) {
+      for (String impl : scenario.impls()) {
+        Map<Integer, Map<String, Object>> measured = outcomes.get(scenario.name() + "\n" + impl);
+        if (measured != null) {
+          Disturbance.slowed(measured).forEach(round -> slowed.add(new String[] {scenario.name(), impl,
+              String.valueOf(round)}));
+        }
+      }
+    }
+    return slowed;
   }
 
   /** Returns the list turned left by {@code by} places: A B C by 1 is B C A. */

@@ -267,18 +267,18 @@ public final class Suite {
       }
       int repeated = 0;
       for (int pass = 1; pass <= (quick ? 0 : REPEAT_PASSES); pass++) {
-        List<String[]> slowed = slowed(selected, outcomes);
+        List<Slowed> slowed = slowed(selected, outcomes);
         if (slowed.isEmpty()) {
           break;
         }
         System.out.println("# the machine ran slow during " + slowed.size() + " measurements; measuring them again ("
             + pass + " of " + REPEAT_PASSES + ")");
-        for (String[] which : slowed) {
-          int round = Integer.parseInt(which[2]);
-          Map<String, Object> measured = measure(clients.get(which[1]), which[0], which[1], round, pids, quietness);
+        for (Slowed which : slowed) {
+          Map<String, Object> measured = measure(clients.get(which.impl()), which.scenario(), which.impl(),
+              which.round(), pids, quietness);
           if (measured != null) {
             measured.put("repeated", pass);
-            outcomes.get(which[0] + "\n" + which[1]).put(round, measured);
+            outcomes.get(which.scenario() + "\n" + which.impl()).put(which.round(), measured);
             repeated++;
           }
         }
@@ -325,15 +325,17 @@ public final class Suite {
     return measured;
   }
 
-  /** Returns each measurement the machine slowed down ({@link Disturbance}), as scenario, implementation, round. */
-  private static List<String[]> slowed(List<Scenario> selected, Map<String, Map<Integer, Map<String, Object>>> outcomes) {
-    List<String[]> slowed = new ArrayList<>();
+  /** A measurement the machine slowed down: a round of a scenario on an implementation. */
+  private record Slowed(String scenario, String impl, int round) {}
+
+  /** Returns each measurement the machine slowed down ({@link Disturbance}). */
+  private static List<Slowed> slowed(List<Scenario> selected, Map<String, Map<Integer, Map<String, Object>>> outcomes) {
+    List<Slowed> slowed = new ArrayList<>();
     for (Scenario scenario : selected) {
       for (String impl : scenario.impls()) {
         Map<Integer, Map<String, Object>> measured = outcomes.get(scenario.name() + "\n" + impl);
         if (measured != null) {
-          Disturbance.slowed(measured).forEach(round -> slowed.add(new String[] {scenario.name(), impl,
-              String.valueOf(round)}));
+          Disturbance.slowed(measured).forEach(round -> slowed.add(new Slowed(scenario.name(), impl, round)));
         }
       }
     }
